@@ -1,0 +1,181 @@
+// The one HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, the demo mailbox,
+// then the SvelteKit web app (mounted last). Nothing here holds domain rules.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { resolveViewer, type Context } from './context.js';
+import { formatError } from './graphql/format-error.js';
+import { operationLimits } from './graphql/limits.js';
+import { mailboxRouter } from './infra/mail/mailbox.route.js';
+import type { MailCatcher } from './infra/mail/catcher.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  schema: GraphQLSchema;
+  /** The embedded catcher, whose mails /dev/mailbox shows. */
+  catcher?: MailCatcher;
+  /** adapter-node's `handler.js`; the app is served only when it exists. */
+  webHandlerPath?: string;
+}
+
+export interface RunningApp {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function securityHeaders(production: boolean, https: boolean) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // SvelteKit sets its own CSP for pages (with its script hashes); this one covers the rest.
+    if (!res.getHeader('Content-Security-Policy')) {
+      res.setHeader(
+        'Content-Security-Policy',
+        `default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'${production ? '' : "; style-src 'self' 'unsafe-inline'"}`,
+      );
+    }
+    next();
+  };
+}
+
+/** The client address used for throttling: the socket's, unless TRUST_PROXY says which proxies to believe. */
+const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+export async function startApp(services: Services, options: AppOptions, listen: { port: number; host: string }): Promise<RunningApp> {
+  const { config, log, orm } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ?? false);
+  const httpServer = createServer(app);
+
+  const wsServer = new WebSocketServer({ noServer: true });
+  const wsCleanup = useServer<Record<string, unknown>, { viewer: Context['viewer'] }>(
+    {
+      schema: options.schema,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, operationLimits]),
+      onConnect: async (ctx) => {
+        const em = orm.em.fork();
+        const request = ctx.extra.request;
+        const fromParams = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+        const viewer = await resolveViewer(services, em, {
+          cookie: request.headers.cookie,
+          authorization: fromParams ?? request.headers.authorization,
+        });
+        if (fromParams && !viewer) return false;
+        (ctx.extra as { viewer?: Context['viewer'] }).viewer = viewer;
+        return true;
+      },
+      context: (ctx): Context => ({
+        em: orm.em.fork(),
+        viewer: (ctx.extra as { viewer?: Context['viewer'] }).viewer ?? null,
+        services,
+        clientAddress: (ctx.extra as { request: IncomingMessage }).request.socket.remoteAddress ?? 'unknown',
+      }),
+    },
+    wsServer,
+  );
+  httpServer.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const origin = request.headers.origin;
+    // Browsers always send Origin on a WebSocket upgrade: a foreign one is refused before the upgrade.
+    if (url.pathname !== '/graphql' || (origin !== undefined && origin !== config.publicUrl.origin)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema: options.schema,
+    csrfPrevention: true,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [operationLimits],
+    formatError: formatError(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(securityHeaders(config.production, config.secureCookies));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.fork().execute('select 1');
+      res.status(200).json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const em = orm.em.fork();
+        const viewer = await resolveViewer(services, em, {
+          cookie: req.headers.cookie,
+          authorization: req.headers.authorization,
+        });
+        return { em, viewer, services, clientAddress: clientAddress(req), req, res };
+      },
+    }),
+  );
+
+  if (options.catcher) app.use('/dev', mailboxRouter(options.catcher));
+
+  if (options.webHandlerPath && existsSync(options.webHandlerPath)) {
+    const { handler } = (await import(options.webHandlerPath)) as { handler: express.RequestHandler };
+    app.use(handler);
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain; charset=utf-8').send("PLEX : l'application web n'est pas construite (npm run build).");
+    });
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, () => resolveListen());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    server: httpServer,
+    url,
+    async close() {
+      for (const client of wsServer.clients) client.terminate();
+      await apollo.stop();
+      httpServer.closeAllConnections();
+    },
+  };
+}

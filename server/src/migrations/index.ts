@@ -1,0 +1,7 @@
+// Committed migrations, listed explicitly (folder discovery uses a native import() that the test
+// runner does not transform). Create new ones with `npm run migration:create -w server`, then add
+// them here.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128110050 } from './Migration20261128110050.js';
+
+export const migrationsList: MigrationObject[] = [{ name: 'Migration20261128110050', class: Migration20261128110050 }];

@@ -1,0 +1,42 @@
+// Demo accounts, created on the first start with the embedded database only: an admin, an agent
+// and two partners in organizations of two kinds, each with a random password printed once.
+import { randomBytes } from 'node:crypto';
+import { Role, User, UserStatus } from './accounts/user.entity.js';
+import type { Services } from './services.js';
+import { OrganizationKind } from './directory/organization.entity.js';
+
+export interface DemoAccount {
+  label: string;
+  email: string;
+  password: string;
+  displayName: string;
+}
+
+const DEMO = [
+  { label: 'admin', email: 'admin@justice.example', displayName: 'Alice Administratrice', role: Role.ADMIN },
+  { label: 'agent', email: 'agent@justice.example', displayName: 'Bruno Greffier', role: Role.AGENT },
+  { label: 'partner-lawyer', email: 'avocate@barreau.example', displayName: 'Maître Claire Avocate', role: Role.PARTNER, organization: 'Barreau de Démonstration', kind: OrganizationKind.LAWYER },
+  { label: 'partner-expert', email: 'expert@experts.example', displayName: 'David Expert', role: Role.PARTNER, organization: 'Compagnie des experts de démonstration', kind: OrganizationKind.JUDICIAL_EXPERT },
+];
+
+/** A password that meets every rule: three groups of letters and digits joined by hyphens. */
+const demoPassword = () => `Plex-${randomBytes(9).toString('base64url')}-7`;
+
+export async function seedDemoAccounts(services: Services): Promise<DemoAccount[] | null> {
+  const em = services.orm.em.fork();
+  if ((await em.count(User, {})) > 0) return null;
+  const accounts: DemoAccount[] = [];
+  for (const demo of DEMO) {
+    const user = await services.directory.createUser(em.fork(), null, {
+      email: demo.email,
+      displayName: demo.displayName,
+      role: demo.role,
+      organization: demo.organization ?? null,
+      organizationKind: demo.kind ?? null,
+    }, { sendActivation: false });
+    const password = demoPassword();
+    await em.nativeUpdate(User, { id: user.id }, { passwordHash: await services.accounts.hashPassword(password), status: UserStatus.ACTIVE });
+    accounts.push({ label: demo.label, email: demo.email, password, displayName: demo.displayName });
+  }
+  return accounts;
+}
