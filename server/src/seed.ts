@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Role, User, UserStatus } from './accounts/user.entity.js';
 import type { Services } from './services.js';
+import type { NewUser } from './directory/directory.service.js';
 import { OrganizationKind } from './directory/organization.entity.js';
 
 export interface DemoAccount {
@@ -22,20 +23,26 @@ const DEMO = [
 /** A password that meets every rule: three groups of letters and digits joined by hyphens. */
 const demoPassword = () => `Plex-${randomBytes(9).toString('base64url')}-7`;
 
-export async function seedDemoAccounts(services: Services): Promise<DemoAccount[] | null> {
+/** An account that is active at once with the given password, without an activation mail. */
+export async function createActiveUser(services: Services, input: NewUser, password: string): Promise<User> {
   const em = services.orm.em.fork();
-  if ((await em.count(User, {})) > 0) return null;
+  const user = await services.directory.createUser(em, null, input, { sendActivation: false });
+  user.passwordHash = await services.accounts.hashPassword(password);
+  user.status = UserStatus.ACTIVE;
+  await em.flush();
+  return user;
+}
+
+export async function seedDemoAccounts(services: Services): Promise<DemoAccount[] | null> {
+  if ((await services.orm.em.fork().count(User, {})) > 0) return null;
   const accounts: DemoAccount[] = [];
   for (const demo of DEMO) {
-    const user = await services.directory.createUser(em.fork(), null, {
-      email: demo.email,
-      displayName: demo.displayName,
-      role: demo.role,
-      organization: demo.organization ?? null,
-      organizationKind: demo.kind ?? null,
-    }, { sendActivation: false });
     const password = demoPassword();
-    await em.nativeUpdate(User, { id: user.id }, { passwordHash: await services.accounts.hashPassword(password), status: UserStatus.ACTIVE });
+    await createActiveUser(
+      services,
+      { email: demo.email, displayName: demo.displayName, role: demo.role, organization: demo.organization ?? null, organizationKind: demo.kind ?? null },
+      password,
+    );
     accounts.push({ label: demo.label, email: demo.email, password, displayName: demo.displayName });
   }
   return accounts;

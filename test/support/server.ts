@@ -1,0 +1,122 @@
+// Starts a real PLEX server for a test file: its own PostgreSQL database with the migrations
+// applied, an in-process SMTP sink, a movable clock, and real HTTP/WebSocket on a free port.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startApp, type RunningApp } from '../../server/src/app.js';
+import { createServices } from '../../server/src/bootstrap.js';
+import { loadConfig } from '../../server/src/config.js';
+import { buildPlexSchema } from '../../server/src/graphql/schema.js';
+import type { Clock } from '../../server/src/infra/clock.js';
+import { openDatabase } from '../../server/src/infra/database.js';
+import { createLogger } from '../../server/src/infra/logger.js';
+import { MailCatcher } from '../../server/src/infra/mail/catcher.js';
+import { createSmtpMailer } from '../../server/src/infra/mail/mailer.js';
+import type { Services } from '../../server/src/services.js';
+import { ApiClient } from './api-client.js';
+
+/** The real time plus an offset that tests move forward. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export const freePort = () =>
+  new Promise<number>((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** Creates an empty database on the tests' PostgreSQL server; returns its URL and a dropper. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('postgresUrl');
+  const name = `plex_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  services: Services;
+  mail: MailCatcher;
+  clock: TestClock;
+  databaseUrl: string;
+  client(headers?: Record<string, string>): ApiClient;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. a second instance on the same one). */
+  databaseUrl?: string;
+  mail?: MailCatcher;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const mail = options.mail ?? new MailCatcher();
+  const ownMail = !options.mail;
+  if (ownMail) await mail.start();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'plex-test-data-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: mail.url,
+    DATA_DIR: dataDir,
+    MASTER_KEY: randomBytes(32).toString('hex'),
+    ...options.env,
+  });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', false);
+  const orm = await openDatabase(databaseUrl);
+  const clock = new TestClock();
+  const services = createServices(config, orm, log, createSmtpMailer(mail.url, config.mailFrom), {
+    clock,
+    outbox: { retryBaseMs: 100, maxRetryMs: 400, pollMs: 100 },
+  });
+  const app: RunningApp = await startApp(services, { schema: await buildPlexSchema() }, { port, host: '127.0.0.1' });
+  services.outbox.start();
+  return {
+    url: app.url,
+    services,
+    mail,
+    clock,
+    databaseUrl,
+    client: (headers = {}) => new ApiClient(app.url, headers),
+    async close() {
+      await app.close();
+      await services.outbox.stop();
+      await orm.close();
+      if (ownMail) await mail.close();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
