@@ -1,7 +1,7 @@
 // The edge of every GraphQL answer: domain errors and GraphQL's own (parse, validation) pass
 // through with their code; anything else is logged with its stack and masked.
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PlexError } from '../errors.js';
 import type { Logger } from '../infra/logger.js';
 
@@ -19,9 +19,11 @@ const PASSED_THROUGH = new Set([
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (original instanceof PlexError) {
-      const { stacktrace: _ignored, ...extensions } = original.extensions as Record<string, unknown>;
-      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+    // Apollo wraps validation errors (ours included, e.g. QUERY_TOO_COMPLEX) and keeps the original.
+    const domain = original instanceof PlexError ? original : original instanceof GraphQLError && original.originalError instanceof PlexError ? original.originalError : undefined;
+    if (domain) {
+      const { stacktrace: _ignored, http: _http, ...extensions } = domain.extensions as Record<string, unknown>;
+      return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
