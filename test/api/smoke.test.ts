@@ -1,0 +1,81 @@
+// The way a newcomer runs PLEX: the compiled server under plain node, with the embedded
+// PostgreSQL and mail catcher, demo accounts printed on the first start, a clean stop on SIGTERM,
+// and data kept for the next start.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api-client.js';
+import { freePort } from '../support/server.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'plex-smoke-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function boot(port: number): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['server/dist/main.js'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('PLEX is running at')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output, exited };
+}
+
+describe('compiled server', () => {
+  it('builds, boots under node with the embedded database, seeds and prints demo accounts, stops cleanly, keeps its data', async () => {
+    await run('npm', ['run', 'build', '-w', 'server'], { cwd: root });
+    expect(existsSync(join(root, 'server/dist/main.js'))).toBe(true);
+
+    const port = await freePort();
+    const first = await boot(port);
+    expect(first.output()).toContain(`PLEX is running at http://localhost:${port}`);
+    expect(first.output()).toContain(`Caught e-mails: http://localhost:${port}/dev/mailbox`);
+    const accounts = [...first.output().matchAll(/^\s+(admin|agent|partner\S*)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map((m) => ({ label: m[1], email: m[2], password: m[3] }));
+    expect(accounts.map((a) => a.label)).toEqual(['admin', 'agent', 'partner-lawyer', 'partner-expert']);
+
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const client = new ApiClient(base);
+    const agent = accounts.find((a) => a.label === 'agent')!;
+    await client.gql(`mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }`, { e: agent.email, p: agent.password });
+    expect((await client.gql(`{ me { email role } features { mailCatcher } }`))).toEqual({ me: { email: agent.email, role: 'AGENT' }, features: { mailCatcher: true } });
+    await client.gql(`mutation ($e: String!) { requestPasswordReset(email: $e) }`, { e: agent.email });
+    let mailbox: { to: string[]; subject: string }[] = [];
+    for (let i = 0; i < 50 && mailbox.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      mailbox = await (await fetch(`${base}/dev/mailbox.json`)).json();
+    }
+    expect(mailbox[0]).toMatchObject({ to: [agent.email], subject: 'Réinitialisation de votre mot de passe PLEX' });
+    expect(await (await fetch(`${base}/dev/mailbox`)).text()).toContain('Réinitialisation de votre mot de passe PLEX');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    const second = await boot(port);
+    expect(second.output()).not.toContain('Demo accounts');
+    const again = new ApiClient(base);
+    await again.gql(`mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }`, { e: agent.email, p: agent.password });
+    expect((await (await fetch(`${base}/dev/mailbox.json`)).json()).length).toBe(1);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 180_000);
+
+  it('refuses to start on a bad variable, naming it', async () => {
+    const result = await run(process.execPath, ['server/dist/main.js'], { cwd: root, env: { PATH: process.env.PATH, PORT: 'eighty', DATA_DIR: dataDir } }).catch((e: { code: number; stderr: string }) => e);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stderr: string }).stderr).toContain('Invalid configuration: PORT must be a whole number');
+  });
+});
