@@ -159,6 +159,17 @@ describe('reset links', () => {
     expect(server.mail.mails.some((m) => m.to.includes(unknown))).toBe(false);
   });
 
+  it('are mailed at most 5 times an hour to one account, with the same answer', async () => {
+    const user = await buildUser(server);
+    for (let i = 0; i < 7; i++) expect(await server.client().gql(REQUEST_RESET, { email: user.email })).toEqual({ requestPasswordReset: true });
+    await server.mail.waitFor((m) => server.mail.mails.filter((x) => x.to.includes(user.email)).length === 5);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.mail.mails.filter((m) => m.to.includes(user.email))).toHaveLength(5);
+    server.clock.advance(3_600_000 + 1000);
+    await server.client().gql(REQUEST_RESET, { email: user.email });
+    await server.mail.waitFor((m) => server.mail.mails.filter((x) => x.to.includes(user.email)).length === 6);
+  });
+
   it('store only a hash of the token', async () => {
     const user = await buildUser(server);
     await server.client().gql(REQUEST_RESET, { email: user.email });

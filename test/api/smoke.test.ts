@@ -55,7 +55,7 @@ describe('compiled server', () => {
     let mailbox: { to: string[]; subject: string }[] = [];
     for (let i = 0; i < 50 && mailbox.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      mailbox = await (await fetch(`${base}/dev/mailbox.json`)).json();
+      mailbox = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as typeof mailbox;
     }
     expect(mailbox[0]).toMatchObject({ to: [agent.email], subject: 'Réinitialisation de votre mot de passe PLEX' });
     expect(await (await fetch(`${base}/dev/mailbox`)).text()).toContain('Réinitialisation de votre mot de passe PLEX');
@@ -68,7 +68,7 @@ describe('compiled server', () => {
     expect(second.output()).not.toContain('Demo accounts');
     const again = new ApiClient(base);
     await again.gql(`mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }`, { e: agent.email, p: agent.password });
-    expect((await (await fetch(`${base}/dev/mailbox.json`)).json()).length).toBe(1);
+    expect(((await (await fetch(`${base}/dev/mailbox.json`)).json()) as unknown[]).length).toBe(1);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 180_000);

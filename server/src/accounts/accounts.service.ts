@@ -18,6 +18,8 @@ import { User, UserStatus, type Locale } from './user.entity.js';
 /** argon2id with the OWASP / ASVS 11.4.2 minimum: 19 MiB, 2 passes, 1 lane. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 export const RESET_LINK_DAYS = 15;
+/** At most this many reset mails per account per hour: the answer stays the same, the mail is not sent. */
+export const RESET_MAILS_PER_HOUR = 5;
 const DAY_MS = 24 * 60 * 60_000;
 /** Last-seen times are written at most this often, to keep reads cheap. */
 const TOUCH_EVERY_MS = 60_000;
@@ -171,6 +173,8 @@ export class AccountsService {
     await em.transactional(async (tx) => {
       const user = await tx.findOne(User, { email });
       if (!user || user.status === UserStatus.DISABLED) return;
+      const lastHour = new Date(this.clock.now().getTime() - 3_600_000);
+      if ((await tx.count(PasswordResetToken, { user: user.id, createdAt: { $gt: lastHour } })) >= RESET_MAILS_PER_HOUR) return;
       await this.issuePasswordLink(tx, user, user.status === UserStatus.INVITED ? ResetPurpose.ACTIVATION : ResetPurpose.RESET);
       await this.audit.record(tx, { type: 'password.reset_requested', subjectUserId: user.id, data: { clientAddress: request.clientAddress } });
     });
