@@ -11,7 +11,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['server/src/**/*.test.ts', 'test/api/**/*.test.ts'],
+    include: ['server/src/**/*.test.ts', 'web/src/**/*.test.ts', 'test/api/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['reflect-metadata'],
     pool: 'forks',

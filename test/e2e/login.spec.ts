@@ -20,6 +20,18 @@ async function signIn(page: Page, email: string, password: string) {
 	await page.getByRole('button', { name: 'Se connecter' }).click();
 }
 
+/** On a phone-sized screen the page fits the width (no sideways scrolling) and stays accessible. */
+async function expectPhoneLayout(page: Page, checkPage: (page: Page, name: string) => Promise<void>, name: string) {
+	const size = page.viewportSize();
+	await page.setViewportSize({ width: 360, height: 740 });
+	try {
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+		await checkPage(page, name);
+	} finally {
+		if (size) await page.setViewportSize(size);
+	}
+}
+
 /** The display name the server knows for the signed-in user of `request`'s context. */
 async function displayName(request: APIRequestContext): Promise<string> {
 	const response = await request.post('/graphql', {
@@ -66,6 +78,7 @@ test('an agent signs in from the home page and signs out', async ({ page, plex, 
 		'/forgot-password'
 	);
 	await checkPage(page, 'login');
+	await expectPhoneLayout(page, checkPage, 'login-phone');
 
 	await signIn(page, agent.email, agent.password);
 	await expect(page).toHaveURL((url) => url.pathname === '/' && url.search === '');
@@ -75,6 +88,7 @@ test('an agent signs in from the home page and signs out', async ({ page, plex, 
 	await expect(page.getByText('Agent du ministère')).toBeVisible();
 	await expect(page).toHaveTitle('Accueil — PLEX');
 	await checkPage(page, 'home');
+	await expectPhoneLayout(page, checkPage, 'home-phone');
 
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(page).toHaveURL((url) => url.pathname === '/login');

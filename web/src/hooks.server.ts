@@ -1,0 +1,45 @@
+// Server hooks: who is signed in (for every page and data request), the guard of the
+// signed-in pages, and the route for the app's own API calls to the PLEX server.
+import { redirect } from '@sveltejs/kit';
+import type { Handle, HandleFetch, HandleServerError } from '@sveltejs/kit/hooks';
+import { loginPath } from '#lib/accounts/redirect-target.ts';
+import { loadViewer } from '#lib/accounts/viewer.server.ts';
+import { fetchFromPlexServer, isPlexApiRequest } from '#lib/graphql/plex-server-fetch.ts';
+
+/** Routes under src/routes/(app) need a session; the others are public. */
+function needsSession(routeId: string | null): boolean {
+	return routeId?.startsWith('/(app)') ?? false;
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.viewer = await loadViewer(event.fetch);
+
+	if (needsSession(event.route.id) && !event.locals.viewer) {
+		redirect(303, loginPath(event.url));
+	}
+
+	const response = await resolve(event);
+	// pages show who is signed in: no shared or back-button cache
+	if (!response.headers.has('cache-control')) {
+		try {
+			response.headers.set('cache-control', 'private, no-store');
+		} catch {
+			// immutable headers (a proxied response): leave them as they are
+		}
+	}
+	return response;
+};
+
+export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
+	if (isPlexApiRequest(event, new URL(request.url))) {
+		return fetchFromPlexServer(event, request);
+	}
+	return fetch(request);
+};
+
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	if (kind === 'unknown') {
+		console.error(`[web] ${event.request.method} ${event.url.pathname}:`, error);
+		return { message: 'Une erreur inattendue est survenue.' };
+	}
+};

@@ -1,0 +1,53 @@
+import { CombinedError } from '@urql/core';
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import {
+	GENERIC_ERROR_MESSAGE,
+	loginErrorMessage,
+	NETWORK_ERROR_MESSAGE,
+	unmetPasswordRules
+} from './errors.ts';
+
+const graphqlError = (extensions: Record<string, unknown>, message = 'Internal: stack at x.ts:1') =>
+	new CombinedError({ graphQLErrors: [new GraphQLError(message, { extensions })] });
+
+describe('loginErrorMessage', () => {
+	it('never says whether the address exists', () => {
+		expect(loginErrorMessage(graphqlError({ code: 'UNAUTHENTICATED' }))).toBe(
+			'Adresse e-mail ou mot de passe incorrect.'
+		);
+	});
+
+	it('gives the wait in minutes when throttled', () => {
+		expect(loginErrorMessage(graphqlError({ code: 'RATE_LIMITED', retryAfterSeconds: 290 }))).toBe(
+			'Trop de tentatives. Réessayez dans 5 minutes.'
+		);
+		expect(loginErrorMessage(graphqlError({ code: 'RATE_LIMITED', retryAfterSeconds: 10 }))).toBe(
+			'Trop de tentatives. Réessayez dans 1 minute.'
+		);
+	});
+
+	it('shows a generic French message, never the server text, for anything else', () => {
+		expect(loginErrorMessage(graphqlError({ code: 'INTERNAL_SERVER_ERROR' }))).toBe(GENERIC_ERROR_MESSAGE);
+		expect(loginErrorMessage(new CombinedError({ networkError: new Error('fetch failed') }))).toBe(
+			NETWORK_ERROR_MESSAGE
+		);
+	});
+});
+
+describe('unmetPasswordRules', () => {
+	it('reads the French messages of WEAK_PASSWORD', () => {
+		const error = graphqlError({
+			code: 'WEAK_PASSWORD',
+			unmetRules: [
+				{ rule: 'COMMON', message: 'Ce mot de passe est trop courant.' },
+				{ rule: 'EMAIL', message: "Le mot de passe ne doit pas être l'adresse e-mail." },
+				{ rule: 'BROKEN' }
+			]
+		});
+		expect(unmetPasswordRules(error).map((rule) => rule.message)).toEqual([
+			'Ce mot de passe est trop courant.',
+			"Le mot de passe ne doit pas être l'adresse e-mail."
+		]);
+	});
+});

@@ -1,0 +1,7 @@
+import { loadFeatures } from '#lib/layout/features.server.ts';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async ({ locals, fetch }) => {
+	const { mailCatcher } = await loadFeatures(fetch);
+	return { viewer: locals.viewer, mailCatcher };
+};
