@@ -90,7 +90,7 @@ export class MailCatcher {
   }
 
   /** Resolves with the first mail (already caught or to come) that matches. */
-  waitFor(match: (mail: CaughtMail) => boolean, timeoutMs = 10_000): Promise<CaughtMail> {
+  waitFor(match: (mail: CaughtMail) => boolean, timeoutMs = 20_000): Promise<CaughtMail> {
     const found = this.mails.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolveMail, reject) => {
