@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { resolveViewer, type Context } from './context.js';
+import { MAX_FILES } from './messages/messages.service.js';
+import { createLoaders } from './messages/loaders.js';
 import { formatError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/limits.js';
 import { mailboxRouter } from './infra/mail/mailbox.route.js';
@@ -50,6 +53,19 @@ function securityHeaders(production: boolean, https: boolean) {
   };
 }
 
+/**
+ * A multipart (upload) request must carry `apollo-require-preflight` (a header no HTML form can
+ * send): checked here, before any byte of the body is read or written, as CSRF protection.
+ */
+function refuseMultipartWithoutPreflight(req: Request, res: Response, next: NextFunction): void {
+  if (!req.is('multipart/form-data')) return next();
+  if (req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']) return next();
+  res.setHeader('Connection', 'close');
+  res.status(400).json({
+    errors: [{ message: "Requête refusée : l'en-tête apollo-require-preflight est requis pour un envoi de fichiers.", extensions: { code: 'BAD_REQUEST' } }],
+  });
+}
+
 /** The client address used for throttling: the socket's, unless TRUST_PROXY says which proxies to believe. */
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -77,12 +93,17 @@ export async function startApp(services: Services, options: AppOptions, listen: 
         (ctx.extra as { viewer?: Context['viewer'] }).viewer = viewer;
         return true;
       },
-      context: (ctx): Context => ({
-        em: orm.em.fork(),
-        viewer: (ctx.extra as { viewer?: Context['viewer'] }).viewer ?? null,
+      context: (ctx): Context => {
+        const em = orm.em.fork();
+        const viewer = (ctx.extra as { viewer?: Context['viewer'] }).viewer ?? null;
+        return {
+        em,
+        viewer,
         services,
+        loaders: createLoaders(em, viewer),
         clientAddress: (ctx.extra as { request: IncomingMessage }).request.socket.remoteAddress ?? 'unknown',
-      }),
+        };
+      },
     },
     wsServer,
   );
@@ -139,6 +160,8 @@ export async function startApp(services: Services, options: AppOptions, listen: 
       next();
     },
     express.json({ limit: '1mb' }),
+    refuseMultipartWithoutPreflight,
+    graphqlUploadExpress({ maxFileSize: config.maxMessageBytes, maxFiles: MAX_FILES, maxFieldSize: 1_000_000 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
         const em = orm.em.fork();
@@ -146,10 +169,12 @@ export async function startApp(services: Services, options: AppOptions, listen: 
           cookie: req.headers.cookie,
           authorization: req.headers.authorization,
         });
-        return { em, viewer, services, clientAddress: clientAddress(req), req, res };
+        return { em, viewer, services, loaders: createLoaders(em, viewer), clientAddress: clientAddress(req), req, res };
       },
     }),
   );
+
+  app.use('/downloads', services.downloads.router());
 
   if (options.catcher) app.use('/dev', mailboxRouter(options.catcher));
 

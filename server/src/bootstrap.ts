@@ -1,15 +1,24 @@
 // Builds the services of a running PLEX from a configuration and an open database: used by
 // main.ts, by the admin command line and by the tests (with their own clock and mailer).
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { AccountsService } from './accounts/accounts.service.js';
 import { LoginThrottler } from './accounts/login-throttle.js';
 import { AuditService } from './audit/audit.service.js';
 import type { Config } from './config.js';
 import { DirectoryService } from './directory/directory.service.js';
+import { DownloadsService } from './files/downloads.service.js';
+import { FilesService } from './files/files.service.js';
 import { systemClock, type Clock } from './infra/clock.js';
 import type { Orm } from './infra/database.js';
 import type { Logger } from './infra/logger.js';
+import { InstanceLock } from './infra/instance.js';
 import type { Mailer } from './infra/mail/mailer.js';
+import type { BlobStore } from './infra/storage/blob-store.js';
+import { LocalBlobStore } from './infra/storage/local-blob-store.js';
+import { Lifecycle } from './messages/lifecycle.js';
+import { MessagesService } from './messages/messages.service.js';
+import { PreferencesService } from './notifications/preferences.service.js';
 import { Outbox, type OutboxOptions } from './notifications/outbox.js';
 import type { Services } from './services.js';
 
@@ -17,13 +26,22 @@ export interface ServiceOptions {
   clock?: Clock;
   outbox?: OutboxOptions;
   mailCatcher?: boolean;
+  store?: BlobStore;
 }
 
-export function createServices(config: Config, orm: Orm, log: Logger, mailer: Mailer, options: ServiceOptions = {}): Services {
+export async function createServices(config: Config, orm: Orm, log: Logger, mailer: Mailer, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const audit = new AuditService(clock);
   const outbox = new Outbox(config.masterKey, orm.em.fork(), mailer, log.child({ module: 'outbox' }), options.outbox);
   const accounts = new AccountsService(config, clock, audit, outbox, new LoginThrottler(clock));
   const directory = new DirectoryService(clock, audit, accounts, outbox);
-  return { config, clock, log, orm, audit, outbox, accounts, directory, mailCatcher: options.mailCatcher ?? false };
+  const instance = new InstanceLock(orm.config.get('clientUrl')!);
+  await instance.acquire();
+  const store = options.store ?? new LocalBlobStore(join(config.dataDir, 'files'));
+  const files = new FilesService(config.masterKey, store, instance, orm.em.fork(), clock, log.child({ module: 'files' }));
+  const preferences = new PreferencesService();
+  const messages = new MessagesService(config, clock, audit, outbox, files, preferences);
+  const downloads = new DownloadsService(config, clock, audit, files, messages, orm.em.fork(), log.child({ module: 'downloads' }));
+  const lifecycle = new Lifecycle(config, clock, orm.em.fork(), audit, outbox, files, messages, preferences, log.child({ module: 'lifecycle' }));
+  return { config, clock, log, orm, audit, outbox, accounts, directory, instance, files, messages, downloads, preferences, lifecycle, mailCatcher: options.mailCatcher ?? false };
 }

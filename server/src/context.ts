@@ -3,12 +3,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import type { Viewer } from './accounts/accounts.service.js';
+import type { Loaders } from './messages/loaders.js';
 import type { Services } from './services.js';
 
 export interface Context {
   em: EntityManager;
   viewer: Viewer | null;
   services: Services;
+  loaders: Loaders;
   clientAddress: string;
   req?: Request;
   res?: Response;

@@ -55,6 +55,9 @@ async function main(): Promise<void> {
     try {
       await app?.close();
       await services?.outbox.stop();
+      services?.files.stopSweeping();
+      await services?.lifecycle.stop();
+      await services?.instance.release();
       await orm?.close();
       await catcher?.close();
       if (embedded?.owned) await embedded.stop();
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  let services: ReturnType<typeof createServices> | undefined;
+  let services: Awaited<ReturnType<typeof createServices>> | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir, log.child({ module: 'embedded-postgres' }));
@@ -80,11 +83,13 @@ async function main(): Promise<void> {
     await catcher.start();
     smtpUrl = catcher.url;
   }
-  services = createServices(config, orm, log, createSmtpMailer(smtpUrl, config.mailFrom), { mailCatcher: Boolean(catcher) });
+  services = await createServices(config, orm, log, createSmtpMailer(smtpUrl, config.mailFrom), { mailCatcher: Boolean(catcher) });
   const demo = embedded ? await seedDemoAccounts(services) : null;
 
   app = await startApp(services, { schema: await buildPlexSchema(), catcher, webHandlerPath: WEB_HANDLER }, { port: config.port, host: config.host });
   services.outbox.start();
+  services.files.startSweeping();
+  services.lifecycle.start();
   log.info({ url: app.url }, 'listening');
   printWelcome(config, demo, Boolean(catcher));
 }

@@ -7,7 +7,13 @@ import type { DirectoryService } from './directory/directory.service.js';
 import type { Clock } from './infra/clock.js';
 import type { Orm } from './infra/database.js';
 import type { Logger } from './infra/logger.js';
+import type { DownloadsService } from './files/downloads.service.js';
+import type { FilesService } from './files/files.service.js';
+import type { InstanceLock } from './infra/instance.js';
+import type { Lifecycle } from './messages/lifecycle.js';
+import type { MessagesService } from './messages/messages.service.js';
 import type { Outbox } from './notifications/outbox.js';
+import type { PreferencesService } from './notifications/preferences.service.js';
 
 export interface Services {
   config: Config;
@@ -18,6 +24,12 @@ export interface Services {
   outbox: Outbox;
   accounts: AccountsService;
   directory: DirectoryService;
+  instance: InstanceLock;
+  files: FilesService;
+  messages: MessagesService;
+  downloads: DownloadsService;
+  preferences: PreferencesService;
+  lifecycle: Lifecycle;
   /** True when the embedded mail catcher receives the mail (demo mode). */
   mailCatcher: boolean;
 }

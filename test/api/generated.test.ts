@@ -14,15 +14,9 @@ const root = new URL('../../', import.meta.url);
 const committedSchema = readFileSync(new URL('schema.graphql', root), 'utf8');
 
 /**
- * Parts of the contract that later issues build (messages, uploads, preferences, audit log
- * queries, live events). Any other difference fails; an entry here that no longer differs fails too.
+ * Parts of the contract that a later issue builds (live events). Any other difference fails; an entry here that no longer differs fails too.
  */
-const NOT_YET_BUILT = [
-  'AuditEvent', 'Message', 'MessagePage', 'Recipient', 'StoredFile', 'DownloadLink', 'Preferences', 'PreferencesInput',
-  'SendMessageInput', 'MessageViewedEvent', 'FileDownloadedEvent', 'MessageDeletedEvent', 'Subscription', 'SafeInt', 'Upload',
-  'Query.inbox', 'Query.sent', 'Query.message', 'Query.preferences', 'Query.auditLog',
-  'Mutation.sendMessage', 'Mutation.openMessage', 'Mutation.download', 'Mutation.downloadAll', 'Mutation.deleteMessage', 'Mutation.updatePreferences',
-];
+const NOT_YET_BUILT = ['MessageViewedEvent', 'FileDownloadedEvent', 'MessageDeletedEvent', 'Subscription'];
 
 describe('generated files', () => {
   it('schema.graphql is what the resolvers emit (npm run generate)', async () => {

@@ -92,7 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', false);
   const orm = await openDatabase(databaseUrl);
   const clock = new TestClock();
-  const services = createServices(config, orm, log, createSmtpMailer(mail.url, config.mailFrom), {
+  const services = await createServices(config, orm, log, createSmtpMailer(mail.url, config.mailFrom), {
     clock,
     outbox: { retryBaseMs: 100, maxRetryMs: 400, pollMs: 100 },
   });
@@ -108,6 +108,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await app.close();
       await services.outbox.stop();
+      services.files.stopSweeping();
+      await services.instance.release();
       await orm.close();
       if (ownMail) await mail.close();
       await database?.drop();

@@ -57,3 +57,16 @@ export class AuditEvent {
   @Property({ type: 'string', length: 64, unique: true })
   hash!: string;
 }
+
+/** Where the chain starts after the retention purge: the last removed row's position and hash. */
+@Entity({ tableName: 'audit_anchor' })
+export class AuditAnchor {
+  @PrimaryKey({ type: 'smallint', autoincrement: false })
+  id!: number;
+
+  @Property({ type: 'bigint' })
+  seq!: string;
+
+  @Property({ type: 'string', length: 64 })
+  hash!: string;
+}

@@ -20,7 +20,15 @@ export type AuditType =
   | 'admin.user_created'
   | 'admin.user_updated'
   | 'admin.user_disabled'
-  | 'admin.activation_resent';
+  | 'admin.activation_resent'
+  | 'message.sent'
+  | 'message.notified'
+  | 'message.viewed'
+  | 'message.deleted'
+  | 'message.purged'
+  | 'message.warned'
+  | 'message.expired'
+  | 'file.downloaded';
 
 export interface AuditEntry {
   type: AuditType;
@@ -75,6 +83,23 @@ export const chainHash = (row: ChainedFields): string => createHash('sha256').up
 export class AuditService {
   constructor(private readonly clock: Clock) {}
 
+  /**
+   * Removes the log rows older than `before` (the retention period), keeping the chain checkable:
+   * the hash and position of the last removed row become the anchor the rest is verified from.
+   */
+  async retire(tx: EntityManager, before: Date): Promise<number> {
+    await tx.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
+    const [last] = await tx.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_events where at < ? order by seq desc limit 1', [before]);
+    if (!last) return 0;
+    await tx.execute(`set local plex.audit_purge = 'on'`);
+    const removed = await tx.execute<{ id: string }[]>('delete from audit_events where seq <= ? returning id', [last.seq]);
+    await tx.execute(
+      `insert into audit_anchor (id, seq, hash) values (1, ?, ?) on conflict (id) do update set seq = excluded.seq, hash = excluded.hash`,
+      [last.seq, last.hash],
+    );
+    return removed.length;
+  }
+
   /** Must run inside the caller's transaction (`em.transactional`). The row is flushed now. */
   async record(em: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
     if (!em.getTransactionContext()) throw new Error('audit events are recorded inside a transaction');
@@ -106,5 +131,78 @@ export class AuditService {
     });
     await em.persist(event).flush();
     return event;
+  }
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  checked: number;
+  /** The first row found wrong: changed (hash differs), or a row inserted or removed before it. */
+  problem?: { seq: string; id: string; kind: 'changed' | 'inserted' | 'removed'; message: string };
+}
+
+interface AuditRow {
+  id: string;
+  seq: string;
+  type: string;
+  at: Date;
+  actor_id: string | null;
+  subject_user_id: string | null;
+  message_id: string | null;
+  data: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Re-computes the whole chain in order and names the first row that does not fit. A row whose own
+ * hash does not match its content was changed; a row whose previous hash does not match the row
+ * before it, or whose position skips or repeats one, was inserted or follows a removed row.
+ */
+export async function verifyChain(em: EntityManager, batch = 1000): Promise<ChainCheck> {
+  const [anchor] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_anchor where id = 1');
+  let previous: { seq: bigint; hash: string } = anchor ? { seq: BigInt(anchor.seq), hash: anchor.hash } : { seq: 0n, hash: GENESIS_HASH };
+  let checked = 0;
+  for (;;) {
+    const rows = await em.execute<AuditRow[]>(
+      'select id, seq, type, at, actor_id, subject_user_id, message_id, data, prev_hash, hash from audit_events where seq > ? order by seq limit ?',
+      [String(previous.seq), batch],
+    );
+    if (rows.length === 0) return { ok: true, checked };
+    for (const row of rows) {
+      const fields: ChainedFields = {
+        id: row.id,
+        seq: String(row.seq),
+        type: row.type,
+        at: new Date(row.at),
+        actorId: row.actor_id,
+        subjectUserId: row.subject_user_id,
+        messageId: row.message_id,
+        data: row.data,
+        prevHash: row.prev_hash,
+      };
+      const seq = BigInt(row.seq);
+      if (chainHash(fields) !== row.hash) {
+        return { ok: false, checked, problem: { seq: fields.seq, id: row.id, kind: 'changed', message: `row ${fields.seq} (${row.id}) was changed: its hash does not match its content` } };
+      }
+      if (row.prev_hash !== previous.hash) {
+        const kind = seq === previous.seq + 1n ? 'inserted' : 'removed';
+        return {
+          ok: false,
+          checked,
+          problem: {
+            seq: fields.seq,
+            id: row.id,
+            kind,
+            message: kind === 'inserted' ? `row ${fields.seq} (${row.id}) was inserted: it does not follow row ${previous.seq}` : `a row was removed before row ${fields.seq} (${row.id})`,
+          },
+        };
+      }
+      if (seq !== previous.seq + 1n) {
+        return { ok: false, checked, problem: { seq: fields.seq, id: row.id, kind: 'removed', message: `rows ${previous.seq + 1n}..${seq - 1n} were removed before row ${fields.seq} (${row.id})` } };
+      }
+      previous = { seq, hash: row.hash };
+      checked++;
+    }
   }
 }

@@ -2,6 +2,7 @@
 //   create-user --email E --name N --role agent|partner|admin [--organization NAME]
 //               [--organization-kind lawyer|judicial_expert|association|other] [--locale fr|en]
 //   import-directory FILE.csv
+//   verify-audit   re-computes the audit chain and names the first row changed, inserted or removed
 // Both queue activation e-mails; they leave at once when SMTP_URL is set, otherwise the running
 // server's outbox sends them (to its embedded mail catcher).
 import 'reflect-metadata';
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServices } from '../bootstrap.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { verifyChain } from '../audit/audit.service.js';
 import { PlexError } from '../errors.js';
 import { openDatabase } from '../infra/database.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
@@ -21,7 +23,8 @@ import type { Services } from '../services.js';
 
 const USAGE = `Usage:
   npm run admin -- create-user --email E --name N --role agent|partner|admin [--organization NAME] [--organization-kind lawyer|judicial_expert|association|other] [--locale fr|en]
-  npm run admin -- import-directory FILE.csv`;
+  npm run admin -- import-directory FILE.csv
+  npm run admin -- verify-audit`;
 
 /** Mail waits in the outbox for the server when there is no relay to send it to from here. */
 const outboxOnly: Mailer = {
@@ -75,11 +78,22 @@ async function importDirectory(services: Services, args: string[]): Promise<numb
   return report.rejected.length ? 1 : 0;
 }
 
+async function verifyAudit(services: Services): Promise<number> {
+  const result = await verifyChain(services.orm.em.fork());
+  if (result.ok) {
+    process.stdout.write(`audit log intact: ${result.checked} rows, chain verified\n`);
+    return 0;
+  }
+  process.stdout.write(`audit log BROKEN after ${result.checked} good rows: ${result.problem!.message}\n`);
+  return 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   const commands: Record<string, (services: Services, args: string[]) => Promise<number>> = {
     'create-user': createUser,
     'import-directory': importDirectory,
+    'verify-audit': verifyAudit,
   };
   const run = command ? commands[command] : undefined;
   if (!run) {
@@ -91,14 +105,17 @@ async function main(argv: string[]): Promise<number> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log);
   const orm = await openDatabase(config.databaseUrl ?? embedded!.url);
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : outboxOnly;
-  const services = createServices(config, orm, log, mailer);
+  const services = await createServices(config, orm, log, mailer);
   try {
     const code = await run(services, args);
-    if (config.smtpUrl) await services.outbox.drain();
-    else process.stdout.write('E-mails wait in the outbox: the server sends them when it runs.\n');
+    if (command !== 'verify-audit') {
+      if (config.smtpUrl) await services.outbox.drain();
+      else process.stdout.write('E-mails wait in the outbox: the server sends them when it runs.\n');
+    }
     return code;
   } finally {
     mailer.close();
+    await services.instance.release();
     await orm.close();
     if (embedded?.owned) await embedded.stop();
   }

@@ -3,5 +3,9 @@
 // them here.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128110050 } from './Migration20261128110050.js';
+import { Migration20261128112536 } from './Migration20261128112536.js';
 
-export const migrationsList: MigrationObject[] = [{ name: 'Migration20261128110050', class: Migration20261128110050 }];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261128110050', class: Migration20261128110050 },
+  { name: 'Migration20261128112536', class: Migration20261128112536 },
+];

@@ -1,0 +1,213 @@
+// `npm run bench`: a 1 GiB document sent through `sendMessage` (GraphQL multipart) and downloaded
+// back from the compiled PLEX server, next to raw baselines measured in the same run: a bare Node
+// HTTP server streaming the request body to disk, and express `res.sendFile` streaming a file.
+// Prints MB/s, the ratios, and the server's peak RSS (VmHWM) against its idle RSS.
+// BENCH_BYTES sets the size (default 1 GiB). Run `npm run build` first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
+const root = new URL('../', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'plex-bench-'));
+const children: ChildProcess[] = [];
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+const statusOf = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) / 1024;
+
+/** A file of random bytes, written in 8 MiB chunks (never held whole). */
+async function makeInput(path: string, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  const chunk = Buffer.alloc(8 * 1024 * 1024);
+  for (let written = 0; written < size; written += chunk.length) {
+    const part = chunk.subarray(0, Math.min(chunk.length, size - written));
+    randomFillSync(part);
+    hash.update(part);
+    if (!out.write(part)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  return hash.digest('hex');
+}
+
+function startChild(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, script.startsWith('-') ? ['--input-type=module', '-e', script.slice(1)] : [script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (ready.test(output)) {
+        clearInterval(timer);
+        resolve({ child, output: () => output });
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`child exited:\n${output}`));
+      }
+    }, 50);
+  });
+}
+
+/** POSTs `body` parts (buffers and the input file) and returns the response text and the time taken. */
+function post(url: string, headers: Record<string, string>, parts: (Buffer | string)[], length: number): Promise<{ ms: number; text: string; status: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(length) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ ms: performance.now() - started, text, status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    (async () => {
+      for (const part of parts) {
+        if (typeof part === 'string') await pipeline(createReadStream(part), req, { end: false });
+        else if (!req.write(part)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })().catch(reject);
+  });
+}
+
+/** GETs a URL to a SHA-256 (the bytes are not kept) and returns the time taken. */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; sha256: string; bytes: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        hash.update(c);
+      });
+      res.on('end', () => resolve({ ms: performance.now() - started, sha256: hash.digest('hex'), bytes }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function main() {
+  const input = join(work, 'input.bin');
+  process.stdout.write(`PLEX benchmark: ${(BYTES / 1024 ** 2).toFixed(0)} MiB document\n`);
+  const inputHash = await makeInput(input, BYTES);
+
+  // Raw upload baseline: a bare Node server streaming the request body to disk.
+  const rawPort = await freePort();
+  const raw = await startChild(
+    `-import http from 'node:http'; import fs from 'node:fs';
+     http.createServer((req, res) => { const out = fs.createWriteStream(${JSON.stringify(join(work, 'raw-upload.bin'))});
+       req.pipe(out); out.on('finish', () => res.end('ok')); }).listen(${rawPort}, '127.0.0.1', () => console.log('ready'));`,
+    {},
+    /ready/,
+  );
+  const rawUpload = await post(`http://127.0.0.1:${rawPort}/`, { 'content-type': 'application/octet-stream' }, [input], BYTES);
+  raw.child.kill();
+
+  // Raw download baseline: express res.sendFile.
+  const sendFilePort = await freePort();
+  const sendFile = await startChild(
+    `-import express from 'express'; const app = express();
+     app.get('/f', (req, res) => res.sendFile(${JSON.stringify(input)}));
+     app.listen(${sendFilePort}, '127.0.0.1', () => console.log('ready'));`,
+    { NODE_PATH: join(root, 'node_modules') },
+    /ready/,
+  );
+  const rawDownload = await get(`http://127.0.0.1:${sendFilePort}/f`);
+  sendFile.child.kill();
+
+  // PLEX: the compiled server on its embedded database.
+  const port = await freePort();
+  const plex = await startChild(join(root, 'server/dist/main.js'), { PORT: String(port), DATA_DIR: join(work, 'data'), MAX_MESSAGE_BYTES: String(BYTES + 1024), LOG_LEVEL: 'warn' }, /partner-lawyer/);
+  const accounts = Object.fromEntries([...plex.output().matchAll(/^\s+(admin|agent|partner\S*)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]));
+  const base = `http://127.0.0.1:${port}`;
+  const login = async (who: { email: string; password: string }) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }', variables: { e: who.email, p: who.password } }),
+    });
+    return res.headers.getSetCookie()[0].split(';')[0];
+  };
+  const agentCookie = await login(accounts.agent);
+  const partnerCookie = await login(accounts['partner-lawyer']);
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRss = statusOf(plex.child.pid!, 'VmRSS');
+
+  const boundary = `----plexbench${Date.now()}`;
+  const operations = JSON.stringify({
+    query: 'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id files { id sha256 } } }',
+    variables: { input: { recipients: [accounts['partner-lawyer'].email], subject: 'Benchmark', lifetimeDays: 1, files: [null] } },
+  });
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.files.0"]}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="bench.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const upload = await post(
+    `${base}/graphql`,
+    { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true', cookie: agentCookie },
+    [head, input, tail],
+    head.length + BYTES + tail.length,
+  );
+  const sent = JSON.parse(upload.text);
+  if (sent.errors) throw new Error(`sendMessage failed: ${upload.text}`);
+  const file = sent.data.sendMessage.files[0];
+  const uploadPeak = statusOf(plex.child.pid!, 'VmHWM');
+
+  const link = await (
+    await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: partnerCookie },
+      body: JSON.stringify({ query: 'mutation ($id: ID!) { download(fileId: $id) { url } }', variables: { id: file.id } }),
+    })
+  ).json();
+  const download = await get(link.data.download.url);
+  const peak = statusOf(plex.child.pid!, 'VmHWM');
+
+  const ok = file.sha256 === inputHash && download.sha256 === inputHash && download.bytes === BYTES;
+  const line = (label: string, value: number, baseline: number, target: number) =>
+    `${label.padEnd(34)} ${mbps(BYTES, value).toFixed(0).padStart(6)} MB/s   baseline ${mbps(BYTES, baseline).toFixed(0).padStart(6)} MB/s   ratio ${(baseline / value).toFixed(2)} (target ≥ ${target.toFixed(1)})`;
+  process.stdout.write(
+    [
+      line('upload   sendMessage (multipart)', upload.ms, rawUpload.ms, 0.8),
+      line('download GET /downloads/…', download.ms, rawDownload.ms, 1.0),
+      `server RSS: idle ${idleRss.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, peak overall ${peak.toFixed(0)} MB (peak − idle = ${(peak - idleRss).toFixed(0)} MB, target ≤ 100 MB)`,
+      `SHA-256 ${ok ? 'identical on both sides' : 'MISMATCH'} (${inputHash.slice(0, 16)}…); raw upload wrote ${statSync(join(work, 'raw-upload.bin')).size} bytes`,
+      '',
+    ].join('\n'),
+  );
+  plex.child.kill('SIGTERM');
+  await new Promise((r) => plex.child.once('exit', r));
+  if (!ok) process.exitCode = 1;
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  });
