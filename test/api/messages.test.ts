@@ -250,6 +250,41 @@ describe('send and receive', () => {
   }, 120_000);
 });
 
+describe('interrupted sends', () => {
+  it('a client that aborts at 50 % leaves no message, no mail, no bytes', async () => {
+    const { request } = await import('node:http');
+    const subject = `abandon-${Date.now()}`;
+    const boundary = 'plexabort';
+    const operations = JSON.stringify({ query: `mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, variables: { input: { recipients: [partner.email], subject, lifetimeDays: 1, files: [null] } } });
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.files.0"]}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="moitie.bin"\r\n\r\n`,
+    );
+    const size = 800_000;
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const blobs = blobCount();
+    await new Promise<void>((resolve) => {
+      const req = request(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length), 'apollo-require-preflight': 'true', cookie: agentClient.cookieHeader()! },
+      });
+      req.on('error', () => resolve());
+      req.write(head);
+      req.write(randomFile('x', size / 2).content, () => setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200));
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await server.services.orm.em.fork().execute('select 1 from messages where subject = ?', [subject])).toEqual([]);
+    expect(await count('pending_uploads')).toBe(0);
+    expect(blobCount()).toBe(blobs);
+    expect(storedBlobs().filter((b) => b.path.includes('/files/tmp/'))).toEqual([]);
+    expect(server.mail.mails.some((m) => m.subject.includes(subject))).toBe(false);
+  });
+});
+
 describe('limits', () => {
   const send = (fields: Record<string, unknown>, files = [randomFile('f.txt', 10)]) =>
     sendMessage(agentClient, { recipients: [partner.email], ...fields } as never, files).then((r) => r.body);

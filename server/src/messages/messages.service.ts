@@ -56,6 +56,14 @@ function decodeCursor(cursor: string): { sentAt: Date; id: string } {
   return { sentAt, id: parseId(id) };
 }
 
+/** Errors of the upload stream itself (graphql-upload's http-errors) become the user's words. */
+function uploadError(error: unknown, limit: number): unknown {
+  const status = (error as { status?: number } | null)?.status;
+  if (status === 413) return new PlexError('PAYLOAD_TOO_LARGE', `Le message dépasse la taille maximale autorisée (${limit} octets).`);
+  if (status === 400 || status === 499) return badInput("L'envoi a été interrompu ou mal formé : rien n'a été envoyé.", { field: 'files' });
+  return error;
+}
+
 export class MessagesService {
   constructor(
     private readonly config: Config,
@@ -161,7 +169,7 @@ export class MessagesService {
       });
     } catch (error) {
       await this.files.discard(stored.map((b) => b.blobKey));
-      throw error;
+      throw uploadError(error, this.config.maxMessageBytes);
     }
     this.outbox.kick();
     return message;

@@ -11,7 +11,7 @@ export interface BlobStore {
   put(key: string, source: Readable): Promise<{ bytes: number }>;
   /** A stream of the blob, or of bytes [start, end] inclusive. Rejects with BlobNotFoundError if absent. */
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
-  /** Idempotent: deleting an absent blob succeeds. */
+  /** Removes the blob and any interrupted put of the same key; idempotent. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** Every stored key with its last modification time (for sweeping orphans). */

@@ -1,6 +1,6 @@
 // The blob store on a local directory (the default, for one instance; DATA_DIR). Layout:
 //   rootDir/blobs/<first two characters of the key>/<key>   complete blobs, mode 0600
-//   rootDir/tmp/<random>.tmp                                puts in progress or interrupted
+//   rootDir/tmp/<key>.<random>.tmp                          puts in progress or interrupted
 // A put writes a temp file, fsyncs it, renames it into place and fsyncs the directory, so a blob
 // is either absent or complete, even across a crash; sweepTemp removes what crashes leave.
 import { randomBytes } from 'node:crypto';
@@ -37,7 +37,8 @@ export class LocalBlobStore implements BlobStore {
     let earlyError: unknown;
     const onEarlyError = (error: unknown) => (earlyError ??= error);
     source.on('error', onEarlyError);
-    const temp = join(this.tmpDir, `${randomBytes(16).toString('hex')}.tmp`);
+    // Named after the key, so that deleting an abandoned key also removes its interrupted put.
+    const temp = join(this.tmpDir, `${key}.${randomBytes(8).toString('hex')}.tmp`);
     let handle: FileHandle | undefined;
     let created = false;
     try {
@@ -90,10 +91,13 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    try {
-      await unlink(this.pathOf(key));
-    } catch (error) {
-      if (!isCode(error, 'ENOENT')) throw error;
+    const path = this.pathOf(key);
+    for (const target of [path, ...(await readdirOrNone(this.tmpDir)).filter((n) => n.startsWith(`${key}.`)).map((n) => join(this.tmpDir, n))]) {
+      try {
+        await unlink(target);
+      } catch (error) {
+        if (!isCode(error, 'ENOENT')) throw error;
+      }
     }
   }
 
