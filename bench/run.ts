@@ -5,7 +5,7 @@
 // BENCH_BYTES sets the size (default 1 GiB). Run `npm run build` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const root = new URL('../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'plex-bench-'));
+chmodSync(work, 0o711); // the embedded PostgreSQL (run as `postgres` under root) must traverse it
 const children: ChildProcess[] = [];
 
 const freePort = () =>
