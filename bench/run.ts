@@ -1,4 +1,5 @@
-// `npm run bench`: a 1 GiB document sent through `sendMessage` (GraphQL multipart) and downloaded
+// `npm run bench` (files) and `npm run bench -- events` (live events).
+// Files: a 1 GiB document sent through `sendMessage` (GraphQL multipart) and downloaded
 // back from the compiled PLEX server, next to raw baselines measured in the same run: a bare Node
 // HTTP server streaming the request body to disk, and express `res.sendFile` streaming a file.
 // Prints MB/s, the ratios, and the server's peak RSS (VmHWM) against its idle RSS.
@@ -203,7 +204,113 @@ async function main() {
   if (!ok) process.exitCode = 1;
 }
 
-main()
+/**
+ * `npm run bench -- events`: BENCH_SUBSCRIBERS (1,000) users each hold a `messageReceived`
+ * subscription on one instance; real `sendMessage` mutations (50 recipients each) trigger the
+ * events. Prints p50 / p99 latency from the mutation request to delivery, and the server's RSS
+ * growth per 1,000 open sockets.
+ */
+async function events() {
+  const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+  const port = await freePort();
+  const plex = await startChild(join(root, 'server/dist/main.js'), { PORT: String(port), DATA_DIR: join(work, 'data'), LOG_LEVEL: 'warn' }, /partner-lawyer/);
+  const base = `http://127.0.0.1:${port}`;
+  const accounts = Object.fromEntries([...plex.output().matchAll(/^\s+(admin|agent|partner\S*)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]));
+  const gql = async (cookie: string | undefined, query: string, variables: object = {}) => {
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: any; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return { data: body.data, cookie: res.headers.getSetCookie()[0]?.split(';')[0] };
+  };
+  const login = async (email: string, password: string) => (await gql(undefined, 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }', { e: email, p: password })).cookie!;
+
+  process.stdout.write(`PLEX live events benchmark: ${subscribers} subscribers\n`);
+  const admin = await login(accounts.admin.email, accounts.admin.password);
+  const emails = Array.from({ length: subscribers }, (_, i) => `abonne-${i}@bench.example`);
+  await gql(admin, 'mutation ($csv: String!) { importDirectory(csv: $csv) { created { line } } }', { csv: ['email,name,role,organization,organization_kind', ...emails.map((e, i) => `${e},Abonné ${i},agent,,`)].join('\n') });
+  let mails: { to: string[]; text: string }[] = [];
+  for (let i = 0; i < 600 && mails.length < emails.length; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    mails = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as { to: string[]; text: string }[];
+  }
+  const password = 'Bench-Password-2026';
+  const cookies: string[] = [];
+  for (let i = 0; i < emails.length; i += 25) {
+    cookies.push(
+      ...(await Promise.all(
+        emails.slice(i, i + 25).map(async (email) => {
+          const token = mails.find((m) => m.to.includes(email))!.text.match(/token=([\w-]+)/)![1];
+          await gql(undefined, 'mutation ($t: String!, $p: String!) { resetPassword(token: $t, password: $p) }', { t: token, p: password });
+          return login(email, password);
+        }),
+      )),
+    );
+  }
+  const { createClient } = await import('graphql-ws');
+  const { default: WebSocket } = await import('ws');
+  const idleRss = statusOf(plex.child.pid!, 'VmRSS');
+  const received = new Map<string, number[]>();
+  const clients = cookies.map((cookie) => {
+    class CookieSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { cookie, origin: `http://localhost:${port}` } });
+      }
+    }
+    const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: CookieSocket, lazy: false, retryAttempts: 0, onNonLazyError: () => {} });
+    client.subscribe({ query: 'subscription { messageReceived { id } }' }, {
+      next: (value: any) => {
+        const id = value.data?.messageReceived?.id;
+        if (id) received.set(id, [...(received.get(id) ?? []), performance.now()]);
+      },
+      error: () => {},
+      complete: () => {},
+    });
+    return client;
+  });
+  await new Promise((r) => setTimeout(r, 3000));
+  const socketsRss = statusOf(plex.child.pid!, 'VmRSS');
+
+  const sender = await login(accounts.agent.email, accounts.agent.password);
+  const latencies: number[] = [];
+  const mutationTimes: number[] = [];
+  const actionLatencies: number[] = [];
+  const boundary = 'plexevents';
+  for (let group = 0; group < emails.length; group += 50) {
+    const recipients = emails.slice(group, group + 50);
+    const operations = JSON.stringify({ query: 'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id } }', variables: { input: { recipients, subject: `lot ${group}`, lifetimeDays: 1, files: [null] } } });
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.files.0"]}\r\n--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nbonjour\r\n--${boundary}--\r\n`;
+    const started = performance.now();
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true', cookie: sender }, body });
+    const id = ((await res.json()) as any).data.sendMessage.id as string;
+    mutationTimes.push(performance.now() - started);
+    const deadline = performance.now() + 5000;
+    while ((received.get(id)?.length ?? 0) < recipients.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const answered = started + mutationTimes[mutationTimes.length - 1];
+    for (const at of received.get(id) ?? []) {
+      latencies.push(Math.max(0, at - answered));
+      actionLatencies.push(at - started);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  actionLatencies.sort((a, b) => a - b);
+  const percentile = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+  const pct = (p: number) => percentile(latencies, p);
+  process.stdout.write(
+    [
+      `deliveries ${latencies.length} of ${emails.length} expected; each sendMessage (50 recipients) answered in ${(mutationTimes.reduce((a, b) => a + b, 0) / mutationTimes.length).toFixed(0)} ms on average`,
+      `delivery latency after the mutation's answer (its commit): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (target p99 < 50 ms)`,
+      `from the sendMessage request to delivery (the mutation included): p50 ${percentile(actionLatencies, 50).toFixed(0)} ms, p99 ${percentile(actionLatencies, 99).toFixed(0)} ms`,
+      `server RSS: ${idleRss.toFixed(0)} MB before the sockets, ${socketsRss.toFixed(0)} MB with ${clients.length} open → ${(((socketsRss - idleRss) / clients.length) * 1000).toFixed(0)} MB per 1,000 sockets (≈ ${(((socketsRss - idleRss) / clients.length) * 10).toFixed(2)} GB for 10,000; target < 1 GB)`,
+      '',
+    ].join('\n'),
+  );
+  await Promise.all(clients.map((c) => c.dispose()));
+  plex.child.kill('SIGTERM');
+  await new Promise((r) => plex.child.once('exit', r));
+  if (latencies.length < emails.length) process.exitCode = 1;
+}
+
+(process.argv[2] === 'events' ? events() : main())
   .catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
     process.exitCode = 1;

@@ -6,17 +6,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql';
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import { resolveViewer, type Context } from './context.js';
 import { MAX_FILES } from './messages/messages.service.js';
 import { createLoaders } from './messages/loaders.js';
 import { formatError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/limits.js';
+import { attachGraphQLSocket } from './graphql/socket.js';
 import { mailboxRouter } from './infra/mail/mailbox.route.js';
 import type { MailCatcher } from './infra/mail/catcher.js';
 import type { Services } from './services.js';
@@ -76,48 +75,7 @@ export async function startApp(services: Services, options: AppOptions, listen: 
   app.set('trust proxy', config.trustProxy ?? false);
   const httpServer = createServer(app);
 
-  const wsServer = new WebSocketServer({ noServer: true });
-  const wsCleanup = useServer<Record<string, unknown>, { viewer: Context['viewer'] }>(
-    {
-      schema: options.schema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, operationLimits]),
-      onConnect: async (ctx) => {
-        const em = orm.em.fork();
-        const request = ctx.extra.request;
-        const fromParams = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-        const viewer = await resolveViewer(services, em, {
-          cookie: request.headers.cookie,
-          authorization: fromParams ?? request.headers.authorization,
-        });
-        if (fromParams && !viewer) return false;
-        (ctx.extra as { viewer?: Context['viewer'] }).viewer = viewer;
-        return true;
-      },
-      context: (ctx): Context => {
-        const em = orm.em.fork();
-        const viewer = (ctx.extra as { viewer?: Context['viewer'] }).viewer ?? null;
-        return {
-        em,
-        viewer,
-        services,
-        loaders: createLoaders(em, viewer),
-        clientAddress: (ctx.extra as { request: IncomingMessage }).request.socket.remoteAddress ?? 'unknown',
-        };
-      },
-    },
-    wsServer,
-  );
-  httpServer.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const origin = request.headers.origin;
-    // Browsers always send Origin on a WebSocket upgrade: a foreign one is refused before the upgrade.
-    if (url.pathname !== '/graphql' || (origin !== undefined && origin !== config.publicUrl.origin)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
-  });
+  const socket = attachGraphQLSocket(httpServer, options.schema, services);
 
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
@@ -133,7 +91,7 @@ export async function startApp(services: Services, options: AppOptions, listen: 
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await socket.close();
             },
           };
         },
@@ -198,7 +156,6 @@ export async function startApp(services: Services, options: AppOptions, listen: 
     server: httpServer,
     url,
     async close() {
-      for (const client of wsServer.clients) client.terminate();
       await apollo.stop();
       httpServer.closeAllConnections();
     },

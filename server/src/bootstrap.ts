@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './infra/clock.js';
 import type { Orm } from './infra/database.js';
 import type { Logger } from './infra/logger.js';
 import { InstanceLock } from './infra/instance.js';
+import { LiveEvents } from './infra/live-events.js';
 import type { Mailer } from './infra/mail/mailer.js';
 import type { BlobStore } from './infra/storage/blob-store.js';
 import { LocalBlobStore } from './infra/storage/local-blob-store.js';
@@ -32,16 +33,18 @@ export interface ServiceOptions {
 export async function createServices(config: Config, orm: Orm, log: Logger, mailer: Mailer, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const audit = new AuditService(clock);
+  const live = new LiveEvents(orm.config.get('clientUrl')!, log.child({ module: 'live' }));
+  await live.start();
   const outbox = new Outbox(config.masterKey, orm.em.fork(), mailer, log.child({ module: 'outbox' }), options.outbox);
-  const accounts = new AccountsService(config, clock, audit, outbox, new LoginThrottler(clock));
-  const directory = new DirectoryService(clock, audit, accounts, outbox);
+  const accounts = new AccountsService(config, clock, audit, outbox, new LoginThrottler(clock), live);
+  const directory = new DirectoryService(clock, audit, accounts, outbox, live);
   const instance = new InstanceLock(orm.config.get('clientUrl')!);
   await instance.acquire();
   const store = options.store ?? new LocalBlobStore(join(config.dataDir, 'files'));
   const files = new FilesService(config.masterKey, store, instance, orm.em.fork(), clock, log.child({ module: 'files' }));
   const preferences = new PreferencesService();
-  const messages = new MessagesService(config, clock, audit, outbox, files, preferences);
+  const messages = new MessagesService(config, clock, audit, outbox, files, preferences, live);
   const downloads = new DownloadsService(config, clock, audit, files, messages, orm.em.fork(), log.child({ module: 'downloads' }));
-  const lifecycle = new Lifecycle(config, clock, orm.em.fork(), audit, outbox, files, messages, preferences, log.child({ module: 'lifecycle' }));
-  return { config, clock, log, orm, audit, outbox, accounts, directory, instance, files, messages, downloads, preferences, lifecycle, mailCatcher: options.mailCatcher ?? false };
+  const lifecycle = new Lifecycle(config, clock, orm.em.fork(), audit, outbox, files, messages, preferences, live, log.child({ module: 'lifecycle' }));
+  return { config, clock, log, orm, audit, outbox, accounts, directory, instance, files, messages, downloads, preferences, lifecycle, live, mailCatcher: options.mailCatcher ?? false };
 }

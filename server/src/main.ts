@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       services?.files.stopSweeping();
       await services?.lifecycle.stop();
       await services?.instance.release();
+      await services?.live.stop();
       await orm?.close();
       await catcher?.close();
       if (embedded?.owned) await embedded.stop();

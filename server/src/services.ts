@@ -10,6 +10,7 @@ import type { Logger } from './infra/logger.js';
 import type { DownloadsService } from './files/downloads.service.js';
 import type { FilesService } from './files/files.service.js';
 import type { InstanceLock } from './infra/instance.js';
+import type { LiveEvents } from './infra/live-events.js';
 import type { Lifecycle } from './messages/lifecycle.js';
 import type { MessagesService } from './messages/messages.service.js';
 import type { Outbox } from './notifications/outbox.js';
@@ -30,6 +31,7 @@ export interface Services {
   downloads: DownloadsService;
   preferences: PreferencesService;
   lifecycle: Lifecycle;
+  live: LiveEvents;
   /** True when the embedded mail catcher receives the mail (demo mode). */
   mailCatcher: boolean;
 }

@@ -16,6 +16,7 @@ import { openDatabase } from '../../server/src/infra/database.js';
 import { createLogger } from '../../server/src/infra/logger.js';
 import { MailCatcher } from '../../server/src/infra/mail/catcher.js';
 import { createSmtpMailer } from '../../server/src/infra/mail/mailer.js';
+import type { BlobStore } from '../../server/src/infra/storage/blob-store.js';
 import type { Services } from '../../server/src/services.js';
 import { ApiClient } from './api-client.js';
 
@@ -69,16 +70,29 @@ export interface TestServerOptions {
   /** Reuse a database (e.g. a second instance on the same one). */
   databaseUrl?: string;
   mail?: MailCatcher;
+  /** A blob store to use instead of the local directory under DATA_DIR (e.g. a test double that fails). */
+  store?: BlobStore;
+  /** A second instance of `peer`: same database, mail sink, master key and file storage. */
+  peer?: TestServer;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  if (options.peer) {
+    const { config } = options.peer.services;
+    options = {
+      ...options,
+      databaseUrl: options.peer.databaseUrl,
+      mail: options.peer.mail,
+      env: { MASTER_KEY: config.masterKey.toString('hex'), DATA_DIR: config.dataDir, ...options.env },
+    };
+  }
   const database = options.databaseUrl ? undefined : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const mail = options.mail ?? new MailCatcher();
   const ownMail = !options.mail;
   if (ownMail) await mail.start();
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'plex-test-data-'));
+  const dataDir = options.peer ? undefined : mkdtempSync(join(tmpdir(), 'plex-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
@@ -95,6 +109,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const services = await createServices(config, orm, log, createSmtpMailer(mail.url, config.mailFrom), {
     clock,
     outbox: { retryBaseMs: 100, maxRetryMs: 400, pollMs: 100 },
+    store: options.store,
   });
   const app: RunningApp = await startApp(services, { schema: await buildPlexSchema() }, { port, host: '127.0.0.1' });
   services.outbox.start();
@@ -110,10 +125,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await services.outbox.stop();
       services.files.stopSweeping();
       await services.instance.release();
+      await services.live.stop();
       await orm.close();
       if (ownMail) await mail.close();
       await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

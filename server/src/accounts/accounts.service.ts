@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { badInput, invalidCredentials, invalidToken, notFound, parseId, PlexError, rateLimited, unauthenticated } from '../errors.js';
 import type { Clock } from '../infra/clock.js';
 import { hashSecret, newSecret } from '../infra/tokens.js';
+import type { LiveEvents } from '../infra/live-events.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { ApiToken } from './api-token.entity.js';
 import { accountKey, addressKey, type LoginThrottler } from './login-throttle.js';
@@ -41,6 +42,8 @@ export interface Viewer {
   user: User;
   /** Set when the request came with the session cookie (not with an API token). */
   session?: Session;
+  /** Set when the request came with an API token. */
+  apiTokenId?: string;
 }
 
 export class AccountsService {
@@ -53,6 +56,7 @@ export class AccountsService {
     private readonly audit: AuditService,
     private readonly outbox: Outbox,
     private readonly throttle: LoginThrottler,
+    private readonly live: LiveEvents,
   ) {
     this.dummyHash = hash(newSecret(), ARGON2);
   }
@@ -133,13 +137,14 @@ export class AccountsService {
     if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await em.nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: now });
     }
-    return { user: apiToken.user };
+    return { user: apiToken.user, apiTokenId: apiToken.id };
   }
 
   async logout(em: EntityManager, viewer: Viewer): Promise<void> {
     await em.transactional(async (tx) => {
       if (viewer.session) await tx.nativeDelete(Session, { id: viewer.session.id });
       await this.audit.record(tx, { type: 'logout', actor: tx.getReference(User, viewer.user.id) });
+      await this.live.authChanged(tx, viewer.user.id);
     });
   }
 
@@ -201,6 +206,7 @@ export class AccountsService {
       this.outbox.enqueue(tx, user, 'password-changed', { displayName: user.displayName, at: now, loginLink: new URL('/login', this.config.publicUrl).toString() });
       await tx.flush();
       await this.audit.record(tx, { type: activating ? 'account.activated' : 'password.reset', actor: user });
+      await this.live.authChanged(tx, user.id);
     });
     this.outbox.kick();
   }
@@ -218,6 +224,7 @@ export class AccountsService {
       this.outbox.enqueue(tx, user, 'password-changed', { displayName: user.displayName, at: now, loginLink: new URL('/login', this.config.publicUrl).toString() });
       await tx.flush();
       await this.audit.record(tx, { type: 'password.changed', actor: user });
+      await this.live.authChanged(tx, user.id);
     });
     this.outbox.kick();
   }
@@ -244,6 +251,7 @@ export class AccountsService {
       const revoked = await tx.nativeUpdate(ApiToken, { id: parseId(id, 'Jeton introuvable.'), user: viewer.user.id, revokedAt: null }, { revokedAt: this.clock.now() });
       if (revoked !== 1) throw notFound('Jeton introuvable.');
       await this.audit.record(tx, { type: 'api_token.revoked', actor: tx.getReference(User, viewer.user.id), data: { apiTokenId: id } });
+      await this.live.authChanged(tx, viewer.user.id);
     });
   }
 }

@@ -4,7 +4,6 @@ import { requireViewer } from '../accounts/accounts.service.js';
 import { User } from '../accounts/user.entity.js';
 import type { Context } from '../context.js';
 import { StoredFile } from '../files/stored-file.entity.js';
-import { FileDownload } from '../files/file-download.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 @ObjectType('ReceiptDownload')
@@ -49,8 +48,17 @@ export class AuditResolver {
   async receipt(@Arg('messageId', () => ID) messageId: string, @Ctx() ctx: Context): Promise<Receipt> {
     const message = await ctx.services.messages.findForParty(ctx.em, requireViewer(ctx.viewer), messageId, { forRecord: true });
     const events = await ctx.em.find(AuditEvent, { messageId: message.id }, { orderBy: { seq: 'asc' }, populate: ['actor'] });
-    const downloads = await ctx.em.find(FileDownload, { file: { message: message.id } }, { orderBy: { completedAt: 'asc' }, populate: ['file'] });
+    // Times come from the chained events themselves (UTC, to the second), so the receipt says only
+    // what the log it ends with (lastHash) proves.
     const notified = new Map(events.filter((e) => e.type === 'message.notified').map((e) => [e.subjectUserId, e.at]));
+    const viewed = new Map<string, Date>();
+    for (const e of events) if (e.type === 'message.viewed' && e.actor && !viewed.has(e.actor.id)) viewed.set(e.actor.id, e.at);
+    const files = new Map(message.fileList.getItems().map((f) => [f.id, f]));
+    const downloadsBy = (userId: string): ReceiptDownload[] =>
+      events
+        .filter((e) => e.type === 'file.downloaded' && e.actor?.id === userId)
+        .flatMap((e) => (Array.isArray(e.data.files) ? (e.data.files as string[]) : []).map((id) => ({ file: files.get(id)!, at: e.at, viaZip: e.data.viaZip === true })))
+        .filter((d) => d.file);
     return {
       messageId: message.id,
       subject: message.subject,
@@ -58,8 +66,8 @@ export class AuditResolver {
       recipients: message.recipientLinks.getItems().map((r) => ({
         user: r.user,
         notifiedAt: notified.get(r.user.id) ?? null,
-        viewedAt: r.viewedAt ?? null,
-        downloads: downloads.filter((d) => d.user.id === r.user.id).map((d) => ({ file: d.file, at: d.completedAt, viaZip: d.viaZip })),
+        viewedAt: viewed.get(r.user.id) ?? null,
+        downloads: downloadsBy(r.user.id),
       })),
       files: message.fileList.getItems(),
       sentAt: message.sentAt,

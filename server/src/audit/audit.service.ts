@@ -86,10 +86,19 @@ export class AuditService {
   /**
    * Removes the log rows older than `before` (the retention period), keeping the chain checkable:
    * the hash and position of the last removed row become the anchor the rest is verified from.
+   * The log of a message still kept (its metadata stays until `expiresAt` + retention) is kept
+   * whole, so the cut stops before the first event of any message still in the database.
    */
   async retire(tx: EntityManager, before: Date): Promise<number> {
     await tx.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
-    const [last] = await tx.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_events where at < ? order by seq desc limit 1', [before]);
+    const [pinned] = await tx.execute<{ seq: string | null }[]>(
+      'select min(e.seq) as seq from audit_events e join messages m on m.id = e.message_id where e.at < ?',
+      [before],
+    );
+    const [last] = await tx.execute<{ seq: string; hash: string }[]>(
+      `select seq, hash from audit_events where at < ?${pinned?.seq ? ' and seq < ?' : ''} order by seq desc limit 1`,
+      pinned?.seq ? [before, pinned.seq] : [before],
+    );
     if (!last) return 0;
     await tx.execute(`set local plex.audit_purge = 'on'`);
     const removed = await tx.execute<{ id: string }[]>('delete from audit_events where seq <= ? returning id', [last.seq]);
@@ -104,7 +113,10 @@ export class AuditService {
   async record(em: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
     if (!em.getTransactionContext()) throw new Error('audit events are recorded inside a transaction');
     await em.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
-    const [last] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_events order by seq desc limit 1');
+    // After a retention purge that removed every row, the chain goes on from the anchor.
+    const [last] = await em.execute<{ seq: string; hash: string }[]>(
+      '(select seq, hash from audit_events order by seq desc limit 1) union all (select seq, hash from audit_anchor where id = 1) order by seq desc limit 1',
+    );
     const at = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     const fields: ChainedFields = {
       id: randomUUID(),
@@ -155,13 +167,26 @@ interface AuditRow {
 }
 
 /**
- * Re-computes the whole chain in order and names the first row that does not fit. A row whose own
- * hash does not match its content was changed; a row whose previous hash does not match the row
- * before it, or whose position skips or repeats one, was inserted or follows a removed row.
+ * Re-computes the whole chain in order, from the retention anchor if there is one, and names the
+ * first row that does not fit:
+ * - its own hash does not match its content: it was changed — unless it links to the row before
+ *   the previous one, in which case the previous row was inserted (and the rows after renumbered);
+ * - its own hash matches but its previous hash is not the hash of the row before it: it was
+ *   inserted there, or, when positions skip, rows were removed before it;
+ * - a row at or below the anchor's position was inserted after the retention purge.
+ * Removing the newest rows cannot be seen from the log alone: compare with a receipt's last hash.
  */
 export async function verifyChain(em: EntityManager, batch = 1000): Promise<ChainCheck> {
   const [anchor] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_anchor where id = 1');
-  let previous: { seq: bigint; hash: string } = anchor ? { seq: BigInt(anchor.seq), hash: anchor.hash } : { seq: 0n, hash: GENESIS_HASH };
+  if (anchor) {
+    const [stray] = await em.execute<{ id: string; seq: string }[]>('select id, seq from audit_events where seq <= ? order by seq limit 1', [anchor.seq]);
+    if (stray) {
+      const seq = String(stray.seq);
+      return { ok: false, checked: 0, problem: { seq, id: stray.id, kind: 'inserted', message: `row ${seq} (${stray.id}) was inserted: the log was purged up to row ${anchor.seq}` } };
+    }
+  }
+  let previous: { seq: bigint; hash: string; id: string | null } = anchor ? { seq: BigInt(anchor.seq), hash: anchor.hash, id: null } : { seq: 0n, hash: GENESIS_HASH, id: null };
+  let beforePrevious: string | null = null;
   let checked = 0;
   for (;;) {
     const rows = await em.execute<AuditRow[]>(
@@ -182,26 +207,27 @@ export async function verifyChain(em: EntityManager, batch = 1000): Promise<Chai
         prevHash: row.prev_hash,
       };
       const seq = BigInt(row.seq);
+      const fail = (problem: NonNullable<ChainCheck['problem']>, good = checked): ChainCheck => ({ ok: false, checked: good, problem });
       if (chainHash(fields) !== row.hash) {
-        return { ok: false, checked, problem: { seq: fields.seq, id: row.id, kind: 'changed', message: `row ${fields.seq} (${row.id}) was changed: its hash does not match its content` } };
+        if (previous.id && beforePrevious !== null && row.prev_hash === beforePrevious) {
+          const at = String(previous.seq);
+          return fail(
+            { seq: at, id: previous.id, kind: 'inserted', message: `row ${at} (${previous.id}) was inserted: the row after it, ${fields.seq} (${row.id}), links to the row before it` },
+            checked - 1,
+          );
+        }
+        return fail({ seq: fields.seq, id: row.id, kind: 'changed', message: `row ${fields.seq} (${row.id}) was changed: its hash does not match its content` });
       }
       if (row.prev_hash !== previous.hash) {
-        const kind = seq === previous.seq + 1n ? 'inserted' : 'removed';
-        return {
-          ok: false,
-          checked,
-          problem: {
-            seq: fields.seq,
-            id: row.id,
-            kind,
-            message: kind === 'inserted' ? `row ${fields.seq} (${row.id}) was inserted: it does not follow row ${previous.seq}` : `a row was removed before row ${fields.seq} (${row.id})`,
-          },
-        };
+        return seq === previous.seq + 1n
+          ? fail({ seq: fields.seq, id: row.id, kind: 'inserted', message: `row ${fields.seq} (${row.id}) was inserted: it does not follow row ${previous.seq}` })
+          : fail({ seq: fields.seq, id: row.id, kind: 'removed', message: `rows ${previous.seq + 1n}..${seq - 1n} were removed before row ${fields.seq} (${row.id})` });
       }
       if (seq !== previous.seq + 1n) {
-        return { ok: false, checked, problem: { seq: fields.seq, id: row.id, kind: 'removed', message: `rows ${previous.seq + 1n}..${seq - 1n} were removed before row ${fields.seq} (${row.id})` } };
+        return fail({ seq: fields.seq, id: row.id, kind: 'removed', message: `rows ${previous.seq + 1n}..${seq - 1n} were removed before row ${fields.seq} (${row.id})` });
       }
-      previous = { seq, hash: row.hash };
+      beforePrevious = previous.hash;
+      previous = { seq, hash: row.hash, id: row.id };
       checked++;
     }
   }

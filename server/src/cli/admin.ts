@@ -116,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     mailer.close();
     await services.instance.release();
+    await services.live.stop();
     await orm.close();
     if (embedded?.owned) await embedded.stop();
   }

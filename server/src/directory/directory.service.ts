@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { badInput, forbidden, notFound, parseId, PlexError } from '../errors.js';
 import type { Clock } from '../infra/clock.js';
 import { oneLine } from '../infra/mail/templates.js';
+import type { LiveEvents } from '../infra/live-events.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { parseCsv } from './csv.js';
 import { Organization, OrganizationKind, SUPPORT_CONTACTS } from './organization.entity.js';
@@ -50,6 +51,7 @@ export class DirectoryService {
     private readonly audit: AuditService,
     private readonly accounts: AccountsService,
     private readonly outbox: Outbox,
+    private readonly live: LiveEvents,
   ) {}
 
   /** Active users the viewer may send to: partners see agents (and admins, who are agents) only. */
@@ -165,6 +167,7 @@ export class DirectoryService {
         await tx.nativeDelete(Session, { user: user.id });
         await tx.flush();
         await this.audit.record(tx, { type: 'admin.user_disabled', actor, subjectUserId: user.id, data: { email: user.email } });
+        await this.live.authChanged(tx, user.id);
       }
       return user;
     });

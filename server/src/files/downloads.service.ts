@@ -93,7 +93,7 @@ export class DownloadsService {
       if (isRecipient) await this.messages.recordFirstView(tx, messageId, userId);
       const before = new Set((await tx.find(FileDownload, { user: userId, file: { $in: fileIds } })).map((d) => d.file.id));
       const firstTime = await tx.find(StoredFile, { id: { $in: fileIds.filter((id) => !before.has(id)) } }, { orderBy: { position: 'asc' } });
-      await this.messages.notifyDownloads(tx, message, userId, firstTime);
+      await this.messages.notifyDownloads(tx, message, userId, firstTime, fileIds);
       for (const fileId of fileIds) {
         tx.persist(tx.create(FileDownload, { file: tx.getReference(StoredFile, fileId), user: tx.getReference(User, userId), completedAt: now, viaZip }));
       }

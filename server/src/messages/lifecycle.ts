@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../infra/clock.js';
+import type { LiveEvents } from '../infra/live-events.js';
 import type { Logger } from '../infra/logger.js';
 import type { FilesService } from '../files/files.service.js';
 import type { Outbox } from '../notifications/outbox.js';
@@ -35,6 +36,7 @@ export class Lifecycle {
     private readonly files: FilesService,
     private readonly messages: MessagesService,
     private readonly preferences: PreferencesService,
+    private readonly live: LiveEvents,
     private readonly log: Logger,
   ) {}
 
@@ -131,7 +133,14 @@ export class Lifecycle {
         if (!claimed) return false;
         if (!(await this.files.purgeMessage(tx, id))) return false;
         await tx.nativeUpdate(Message, { id }, { purgedAt: this.clock.now() });
-        if (!deletedAt) await this.audit.record(tx, { type: 'message.expired', messageId: id });
+        if (!deletedAt) {
+          await this.audit.record(tx, { type: 'message.expired', messageId: id });
+          const parties = await tx.execute<{ user_id: string }[]>(
+            'select sender_id as user_id from messages where id = ? union select user_id from message_recipients where message_id = ? and hidden_at is null',
+            [id, id],
+          );
+          await this.live.publish(tx, { topic: 'messageExpired', messageId: id, to: parties.map((p) => p.user_id), at: this.clock.now() });
+        }
         await this.audit.record(tx, { type: 'message.purged', messageId: id });
         return true;
       });

@@ -8,11 +8,13 @@ import { Role, User, UserStatus } from '../accounts/user.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import { badInput, forbidden, notFound, parseId, PlexError } from '../errors.js';
+import { FileDownload } from '../files/file-download.entity.js';
 import { sanitizeFileName } from '../files/file-name.js';
 import type { FilesService, StoredBlob } from '../files/files.service.js';
 import { StoredFile } from '../files/stored-file.entity.js';
 import type { Clock } from '../infra/clock.js';
 import type { MessageMailProps } from '../infra/mail/templates.js';
+import type { LiveEvents } from '../infra/live-events.js';
 import type { Outbox } from '../notifications/outbox.js';
 import type { PreferencesService } from '../notifications/preferences.service.js';
 import { MessageRecipient } from './message-recipient.entity.js';
@@ -72,6 +74,7 @@ export class MessagesService {
     private readonly outbox: Outbox,
     private readonly files: FilesService,
     private readonly preferences: PreferencesService,
+    private readonly live: LiveEvents,
   ) {}
 
   /** Checks everything that can be checked before a byte of the files is read. */
@@ -165,6 +168,7 @@ export class MessagesService {
           await this.audit.record(tx, { type: 'message.notified', messageId: created.id, subjectUserId: recipient.id, data: { email: recipient.email, mail: mailed } });
         }
         this.outbox.enqueue(tx, viewer.user, 'message-sent-copy', mail);
+        await this.live.publish(tx, { topic: 'messageReceived', messageId: created.id, to: recipients.map((r) => r.id), actorId: viewer.user.id, at: now });
         return created;
       });
     } catch (error) {
@@ -251,6 +255,7 @@ export class MessagesService {
     await this.audit.record(tx, { type: 'message.viewed', actor: tx.getReference(User, userId), messageId });
     const message = await tx.findOneOrFail(Message, { id: messageId }, { populate: ['sender'] });
     const recipient = await tx.findOneOrFail(User, { id: userId });
+    await this.live.publish(tx, { topic: 'messageViewed', messageId, to: [message.sender.id], actorId: userId, at });
     if ((await this.preferences.wanting(tx, [message.sender.id], 'messageViewed')).size) {
       this.outbox.enqueue(tx, message.sender, 'message-viewed', {
         subject: message.subject,
@@ -266,15 +271,24 @@ export class MessagesService {
    * After complete downloads by `userId`: mails the sender once for the files this recipient had
    * never downloaded completely before (one mail for a zip).
    */
-  async notifyDownloads(tx: EntityManager, message: Message, userId: string, firstTime: StoredFile[]): Promise<void> {
-    if (firstTime.length === 0 || message.sender.id === userId) return;
+  async notifyDownloads(tx: EntityManager, message: Message, userId: string, firstTime: StoredFile[], fileIds: string[]): Promise<void> {
+    if (message.sender.id === userId) return;
+    const at = this.clock.now();
+    for (const fileId of fileIds) await this.live.publish(tx, { topic: 'fileDownloaded', messageId: message.id, to: [message.sender.id], actorId: userId, fileId, at });
+    if (firstTime.length === 0) return;
+    // Downloads by one recipient that complete together take turns from here to their commit, and
+    // a file another one recorded meanwhile is not announced twice.
+    await tx.execute('select 1 from message_recipients where message_id = ? and user_id = ? for update', [message.id, userId]);
+    const meanwhile = new Set((await tx.find(FileDownload, { user: userId, file: { $in: firstTime.map((f) => f.id) } })).map((d) => d.file.id));
+    const announced = firstTime.filter((f) => !meanwhile.has(f.id));
+    if (announced.length === 0) return;
     if (!(await this.preferences.wanting(tx, [message.sender.id], 'fileDownloaded')).size) return;
     const sender = await tx.findOneOrFail(User, { id: message.sender.id });
     const recipient = await tx.findOneOrFail(User, { id: userId });
     this.outbox.enqueue(tx, sender, 'files-downloaded', {
       subject: message.subject,
       recipient: { displayName: recipient.displayName, email: recipient.email },
-      files: firstTime.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 })),
+      files: announced.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 })),
       at: this.clock.now(),
       link: this.messageLink(message.id),
     });
@@ -292,13 +306,14 @@ export class MessagesService {
       const others = bySender
         ? message.recipientLinks.getItems().filter((r) => !r.hiddenAt).map((r) => r.user)
         : [message.sender];
+      await this.live.publish(tx, { topic: 'messageDeleted', messageId: message.id, to: others.map((u) => u.id), actorId: viewer.user.id, at: now });
       const wanting = await this.preferences.wanting(tx, others.map((u) => u.id), 'messageDeleted');
       for (const other of others.filter((u) => wanting.has(u.id))) {
         this.outbox.enqueue(tx, other, 'message-deleted', {
           subject: message.subject,
           by: { displayName: viewer.user.displayName, email: viewer.user.email },
           at: now,
-          link: new URL('/', this.config.publicUrl).toString(),
+          link: this.messageLink(message.id), // DESIGN.md: the deleted mail names the link PUBLIC_URL/messages/ID
           forEveryone: bySender,
         });
       }

@@ -30,6 +30,7 @@ export class Outbox {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private readonly rendered = new WeakMap<object, Map<string, ReturnType<typeof renderMail>>>();
 
   constructor(
     private readonly masterKey: Buffer,
@@ -46,7 +47,12 @@ export class Outbox {
 
   /** Adds a mail to `em`'s unit of work: it leaves only if the caller's transaction commits. */
   enqueue<K extends MailTemplate>(em: EntityManager, to: { email: string; locale: Locale }, template: K, props: MailTemplates[K]): void {
-    const mail = renderMail(template, to.locale, props);
+    // The same notice to many recipients is rendered once per language.
+    const byLocale = this.rendered.get(props) ?? new Map<string, ReturnType<typeof renderMail>>();
+    this.rendered.set(props, byLocale);
+    const key = `${template}:${to.locale}`;
+    const mail = byLocale.get(key) ?? renderMail(template, to.locale, props);
+    byLocale.set(key, mail);
     const now = new Date();
     em.persist(
       em.create(OutboxMail, {

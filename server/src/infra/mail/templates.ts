@@ -51,12 +51,11 @@ const escapeHtml = (value: string) =>
 /** Names and subjects come from users: no control character may reach a header or a line. */
 export const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
 
-const dateTime = (locale: Locale, at: Date) =>
-  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  }).format(at) + (locale === 'en' ? ' (Paris time)' : ' (heure de Paris)');
+const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
+};
+const dateTime = (locale: Locale, at: Date) => dateFormats[locale].format(at) + (locale === 'en' ? ' (Paris time)' : ' (heure de Paris)');
 
 const size = (locale: Locale, bytes: number) => {
   const units = locale === 'en' ? ['bytes', 'KB', 'MB', 'GB'] : ['octets', 'Ko', 'Mo', 'Go'];

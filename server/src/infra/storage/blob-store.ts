@@ -18,6 +18,12 @@ export interface BlobStore {
   list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
   /** Removes temp files of interrupted puts older than `olderThan`; returns how many. */
   sweepTemp(olderThan: Date): Promise<number>;
+  /**
+   * Optional: makes the complete file at `path` (already in the stored form, fsynced, on the same
+   * filesystem) the blob `key` by moving it, without copying. Resolves when it is durably in place;
+   * resolves too when `path` is gone because it was adopted already. Stores without it get a `put`.
+   */
+  adopt?(key: string, path: string): Promise<void>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -71,6 +71,19 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async adopt(key: string, source: string): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      await rename(source, path);
+    } catch (error) {
+      if (isCode(error, 'ENOENT') && (await this.exists(key))) return;
+      throw error;
+    }
+    await syncDirectory(dirname(path));
+    await syncDirectory(dirname(source));
+  }
+
   async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
     const path = this.pathOf(key);
     if (range) checkRange(range);
