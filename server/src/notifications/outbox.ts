@@ -80,6 +80,7 @@ export class Outbox {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    this.mailer.close();
   }
 
   private schedule(delay: number): void {

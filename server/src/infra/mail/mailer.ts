@@ -10,7 +10,8 @@ export interface Mailer {
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   // Bounded waits: a relay that hangs fails the attempt, and the outbox retries it later.
   const transport: Transporter = nodemailer.createTransport(
-    { url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0],
+    // A pooled connection is reused from mail to mail (a new SMTP session per mail costs 100-200 ms).
+    { url: smtpUrl, pool: true, maxConnections: 2, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0],
     { from },
   );
   return {
