@@ -111,6 +111,15 @@ export class AuditService {
 
   /** Must run inside the caller's transaction (`em.transactional`). The row is flushed now. */
   async record(em: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
+    const [event] = await this.recordAll(em, [entry]);
+    return event;
+  }
+
+  /**
+   * Appends several events in order with one lock and one round trip for the chain's end (a send
+   * to 50 recipients records 51). Inside the caller's transaction; the rows are flushed now.
+   */
+  async recordAll(em: EntityManager, entries: AuditEntry[]): Promise<AuditEvent[]> {
     if (!em.getTransactionContext()) throw new Error('audit events are recorded inside a transaction');
     await em.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
     // After a retention purge that removed every row, the chain goes on from the anchor.
@@ -118,31 +127,36 @@ export class AuditService {
       '(select seq, hash from audit_events order by seq desc limit 1) union all (select seq, hash from audit_anchor where id = 1) order by seq desc limit 1',
     );
     const at = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
-    const fields: ChainedFields = {
-      id: randomUUID(),
-      seq: String(last ? BigInt(last.seq) + 1n : 1n),
-      type: entry.type,
-      at,
-      actorId: entry.actor?.id ?? null,
-      subjectUserId: entry.subjectUserId ?? null,
-      messageId: entry.messageId ?? null,
-      data: entry.data ?? {},
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    const event = em.create(AuditEvent, {
-      id: fields.id,
-      seq: fields.seq,
-      type: fields.type,
-      at,
-      actor: entry.actor ? em.getReference(User, entry.actor.id) : null,
-      subjectUserId: fields.subjectUserId,
-      messageId: fields.messageId,
-      data: fields.data,
-      prevHash: fields.prevHash,
-      hash: chainHash(fields),
+    let previous = { seq: last ? BigInt(last.seq) : 0n, hash: last?.hash ?? GENESIS_HASH };
+    const events = entries.map((entry) => {
+      const fields: ChainedFields = {
+        id: randomUUID(),
+        seq: String(previous.seq + 1n),
+        type: entry.type,
+        at,
+        actorId: entry.actor?.id ?? null,
+        subjectUserId: entry.subjectUserId ?? null,
+        messageId: entry.messageId ?? null,
+        data: entry.data ?? {},
+        prevHash: previous.hash,
+      };
+      const hash = chainHash(fields);
+      previous = { seq: previous.seq + 1n, hash };
+      return em.create(AuditEvent, {
+        id: fields.id,
+        seq: fields.seq,
+        type: fields.type,
+        at,
+        actor: entry.actor ? em.getReference(User, entry.actor.id) : null,
+        subjectUserId: fields.subjectUserId,
+        messageId: fields.messageId,
+        data: fields.data,
+        prevHash: fields.prevHash,
+        hash,
+      });
     });
-    await em.persist(event).flush();
-    return event;
+    await em.persist(events).flush();
+    return events;
   }
 }
 
