@@ -1,12 +1,15 @@
 // `npm run bench` (files) and `npm run bench -- events` (live events).
 // Files: a 1 GiB document sent through `sendMessage` (GraphQL multipart) and downloaded
-// back from the compiled PLEX server, next to raw baselines measured in the same run: a bare Node
-// HTTP server streaming the request body to disk, and express `res.sendFile` streaming a file.
-// Prints MB/s, the ratios, and the server's peak RSS (VmHWM) against its idle RSS.
+// back from the compiled PLEX server, then uploaded through the resumable endpoint (tus, /uploads:
+// creation and one PATCH, then creation and 8 MiB PATCHes, each followed by sendMessage with the
+// upload id), next to raw baselines measured in the same run: a bare Node HTTP server streaming
+// the request body to disk, and express `res.sendFile` streaming a file.
+// Prints MB/s, the ratios, and the server's peak RSS (VmHWM, reset before each phase) against its
+// idle RSS.
 // BENCH_BYTES sets the size (default 1 GiB). Run `npm run build` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,6 +92,30 @@ function post(url: string, headers: Record<string, string>, parts: (Buffer | str
   });
 }
 
+/** Sends `path` bytes [start, end) as the body of a `method` request; resolves with status and headers. */
+function sendRange(method: string, url: string, headers: Record<string, string>, path: string, start: number, end: number): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { ...headers, 'content-length': String(end - start) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    if (end > start) pipeline(createReadStream(path, { start, end: end - 1, highWaterMark: 1024 * 1024 }), req).catch(reject);
+    else req.end();
+  });
+}
+
+/** Resets the peak RSS (VmHWM) of a process, so that each phase reports its own peak (Linux). */
+function resetPeak(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not permitted here: peaks then accumulate over the phases
+  }
+}
+
 /** GETs a URL to a SHA-256 (the bytes are not kept) and returns the time taken. */
 function get(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; sha256: string; bytes: number }> {
   const started = performance.now();
@@ -155,6 +182,39 @@ async function main() {
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = statusOf(plex.child.pid!, 'VmRSS');
 
+  // tus first, on a fresh process, then the multipart path: each phase reports its own peak.
+  // tus: creation, then PATCHes of `chunk` bytes streamed from the file, then sendMessage({ uploads: [id] }).
+  const gql = async (cookie: string, query: string, variables: object) => {
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: any; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const tusUpload = async (chunk: number) => {
+    const rssBefore = statusOf(plex.child.pid!, 'VmRSS');
+    resetPeak(plex.child.pid!);
+    const tusHeaders = { 'tus-resumable': '1.0.0', cookie: agentCookie };
+    const started = performance.now();
+    const created = await sendRange('POST', `${base}/uploads`, { ...tusHeaders, 'upload-length': String(BYTES), 'upload-metadata': `filename ${Buffer.from('bench.bin').toString('base64')}` }, input, 0, 0);
+    if (created.status !== 201) throw new Error(`tus creation failed: ${created.status} ${created.text}`);
+    const location = String(created.headers.location);
+    for (let offset = 0; offset < BYTES; offset += chunk) {
+      const end = Math.min(BYTES, offset + chunk);
+      const patched = await sendRange('PATCH', location, { ...tusHeaders, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, input, offset, end);
+      if (patched.status !== 204 || patched.headers['upload-offset'] !== String(end)) throw new Error(`tus PATCH failed: ${patched.status} ${patched.headers['upload-offset']} ${patched.text}`);
+    }
+    const ms = performance.now() - started;
+    const sendStarted = performance.now();
+    const data = await gql(agentCookie, 'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id files { id sha256 } } }', {
+      input: { recipients: [accounts['partner-lawyer'].email], subject: 'Benchmark tus', lifetimeDays: 1, uploads: [location.split('/').pop()] },
+    });
+    return { ms, sendMs: performance.now() - sendStarted, file: data.sendMessage.files[0] as { id: string; sha256: string }, peak: statusOf(plex.child.pid!, 'VmHWM'), rssBefore };
+  };
+  const tusOne = await tusUpload(BYTES);
+  const tusChunked = await tusUpload(8 * 1024 * 1024);
+
+  const multipartRssBefore = statusOf(plex.child.pid!, 'VmRSS');
+  resetPeak(plex.child.pid!);
   const boundary = `----plexbench${Date.now()}`;
   const operations = JSON.stringify({
     query: 'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id files { id sha256 } } }',
@@ -184,18 +244,27 @@ async function main() {
       body: JSON.stringify({ query: 'mutation ($id: ID!) { download(fileId: $id) { url } }', variables: { id: file.id } }),
     })
   ).json();
+  resetPeak(plex.child.pid!);
   const download = await get(link.data.download.url);
-  const peak = statusOf(plex.child.pid!, 'VmHWM');
+  const downloadPeak = statusOf(plex.child.pid!, 'VmHWM');
 
-  const ok = file.sha256 === inputHash && download.sha256 === inputHash && download.bytes === BYTES;
+  const tusLink = await gql(partnerCookie, 'mutation ($id: ID!) { download(fileId: $id) { url } }', { id: tusOne.file.id });
+  const tusDownload = await get(tusLink.download.url);
+  const peak = Math.max(uploadPeak, downloadPeak, tusOne.peak, tusChunked.peak);
+
+  const tusOk = tusOne.file.sha256 === inputHash && tusChunked.file.sha256 === inputHash && tusDownload.sha256 === inputHash && tusDownload.bytes === BYTES;
+  const ok = file.sha256 === inputHash && download.sha256 === inputHash && download.bytes === BYTES && tusOk;
   const line = (label: string, value: number, baseline: number, target: number) =>
     `${label.padEnd(34)} ${mbps(BYTES, value).toFixed(0).padStart(6)} MB/s   baseline ${mbps(BYTES, baseline).toFixed(0).padStart(6)} MB/s   ratio ${(baseline / value).toFixed(2)} (target ≥ ${target.toFixed(1)})`;
   process.stdout.write(
     [
       line('upload   sendMessage (multipart)', upload.ms, rawUpload.ms, 0.8),
+      line('upload   tus, one PATCH', tusOne.ms, rawUpload.ms, 0.9),
+      line('upload   tus, 8 MiB PATCHes', tusChunked.ms, rawUpload.ms, 0.9),
       line('download GET /downloads/…', download.ms, rawDownload.ms, 1.0),
-      `server RSS: idle ${idleRss.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, peak overall ${peak.toFixed(0)} MB (peak − idle = ${(peak - idleRss).toFixed(0)} MB, target ≤ 100 MB)`,
-      `SHA-256 ${ok ? 'identical on both sides' : 'MISMATCH'} (${inputHash.slice(0, 16)}…); raw upload wrote ${statSync(join(work, 'raw-upload.bin')).size} bytes`,
+      `sendMessage({ uploads: [id] }) after tus: ${tusOne.sendMs.toFixed(0)} ms and ${tusChunked.sendMs.toFixed(0)} ms (the encrypted upload is renamed into the store)`,
+      `server RSS: idle ${idleRss.toFixed(0)} MB; peak during multipart upload ${uploadPeak.toFixed(0)} MB (${multipartRssBefore.toFixed(0)} MB before it), download ${downloadPeak.toFixed(0)} MB, tus one PATCH ${tusOne.peak.toFixed(0)} MB (${tusOne.rssBefore.toFixed(0)} MB before it), tus 8 MiB PATCHes ${tusChunked.peak.toFixed(0)} MB (${tusChunked.rssBefore.toFixed(0)} MB before it) (worst peak − idle = ${(peak - idleRss).toFixed(0)} MB, target ≤ 100 MB)`,
+      `SHA-256 ${ok ? 'identical on both sides' : 'MISMATCH'} (${inputHash.slice(0, 16)}…; tus: fingerprints of both uploads and a download of the first ${tusOk ? 'identical' : 'MISMATCH'}); raw upload wrote ${statSync(join(work, 'raw-upload.bin')).size} bytes`,
       '',
     ].join('\n'),
   );

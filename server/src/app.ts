@@ -17,6 +17,7 @@ import { formatError } from './graphql/format-error.js';
 import { operationLimits } from './graphql/limits.js';
 import { attachGraphQLSocket } from './graphql/socket.js';
 import { mailboxRouter } from './infra/mail/mailbox.route.js';
+import { uploadsRouter } from './files/uploads.route.js';
 import type { MailCatcher } from './infra/mail/catcher.js';
 import type { Services } from './services.js';
 
@@ -131,6 +132,8 @@ export async function startApp(services: Services, options: AppOptions, listen: 
       },
     }),
   );
+
+  app.use(uploadsRouter(services));
 
   app.use('/downloads', services.downloads.router());
 

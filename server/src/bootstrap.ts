@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { DownloadsService } from './files/downloads.service.js';
 import { FilesService } from './files/files.service.js';
+import { UploadsService } from './files/uploads.service.js';
 import { systemClock, type Clock } from './infra/clock.js';
 import type { Orm } from './infra/database.js';
 import type { Logger } from './infra/logger.js';
@@ -42,9 +43,11 @@ export async function createServices(config: Config, orm: Orm, log: Logger, mail
   await instance.acquire();
   const store = options.store ?? new LocalBlobStore(join(config.dataDir, 'files'));
   const files = new FilesService(config.masterKey, store, instance, orm.em.fork(), clock, log.child({ module: 'files' }));
+  const uploads = new UploadsService(config, clock, orm.em.fork(), store, log.child({ module: 'uploads' }));
+  files.alsoSweep(() => uploads.sweep());
   const preferences = new PreferencesService();
-  const messages = new MessagesService(config, clock, audit, outbox, files, preferences, live);
+  const messages = new MessagesService(config, clock, audit, outbox, files, preferences, live, uploads);
   const downloads = new DownloadsService(config, clock, audit, files, messages, orm.em.fork(), log.child({ module: 'downloads' }));
   const lifecycle = new Lifecycle(config, clock, orm.em.fork(), audit, outbox, files, messages, preferences, live, log.child({ module: 'lifecycle' }));
-  return { config, clock, log, orm, audit, outbox, accounts, directory, instance, files, messages, downloads, preferences, lifecycle, live, mailCatcher: options.mailCatcher ?? false };
+  return { config, clock, log, orm, audit, outbox, accounts, directory, instance, files, uploads, messages, downloads, preferences, lifecycle, live, mailCatcher: options.mailCatcher ?? false };
 }

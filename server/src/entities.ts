@@ -10,6 +10,7 @@ import { DownloadLinkRecord } from './files/download-link.entity.js';
 import { FileDownload } from './files/file-download.entity.js';
 import { PendingUpload } from './files/pending-upload.entity.js';
 import { StoredFile } from './files/stored-file.entity.js';
+import { TusUpload } from './files/tus-upload.entity.js';
 import { MessageRecipient } from './messages/message-recipient.entity.js';
 import { Message } from './messages/message.entity.js';
 import { OutboxMail } from './notifications/outbox-mail.entity.js';
@@ -31,5 +32,6 @@ export const entities = [
   FileDownload,
   DownloadLinkRecord,
   PendingUpload,
+  TusUpload,
   Preferences,
 ];

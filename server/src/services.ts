@@ -9,6 +9,7 @@ import type { Orm } from './infra/database.js';
 import type { Logger } from './infra/logger.js';
 import type { DownloadsService } from './files/downloads.service.js';
 import type { FilesService } from './files/files.service.js';
+import type { UploadsService } from './files/uploads.service.js';
 import type { InstanceLock } from './infra/instance.js';
 import type { LiveEvents } from './infra/live-events.js';
 import type { Lifecycle } from './messages/lifecycle.js';
@@ -27,6 +28,7 @@ export interface Services {
   directory: DirectoryService;
   instance: InstanceLock;
   files: FilesService;
+  uploads: UploadsService;
   messages: MessagesService;
   downloads: DownloadsService;
   preferences: PreferencesService;

@@ -62,6 +62,8 @@ export interface TestServer {
   clock: TestClock;
   databaseUrl: string;
   client(headers?: Record<string, string>): ApiClient;
+  /** Stops the server but keeps its database, mail sink and DATA_DIR (for a restart on them with `peer` and `port`). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,8 @@ export interface TestServerOptions {
   store?: BlobStore;
   /** A second instance of `peer`: same database, mail sink, master key and file storage. */
   peer?: TestServer;
+  /** Listen on this port (e.g. the port of a stopped server, to restart it) instead of a free one. */
+  port?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -91,7 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const mail = options.mail ?? new MailCatcher();
   const ownMail = !options.mail;
   if (ownMail) await mail.start();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.peer ? undefined : mkdtempSync(join(tmpdir(), 'plex-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -113,6 +117,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app: RunningApp = await startApp(services, { schema: await buildPlexSchema() }, { port, host: '127.0.0.1' });
   services.outbox.start();
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await app.close();
+      await new Promise<void>((resolve) => (app.server.listening ? app.server.close(() => resolve()) : resolve()));
+      await services.outbox.stop();
+      services.files.stopSweeping();
+      await services.instance.release();
+      await services.live.stop();
+      await orm.close();
+    })());
   return {
     url: app.url,
     services,
@@ -120,13 +135,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     databaseUrl,
     client: (headers = {}) => new ApiClient(app.url, headers),
+    stop,
     async close() {
-      await app.close();
-      await services.outbox.stop();
-      services.files.stopSweeping();
-      await services.instance.release();
-      await services.live.stop();
-      await orm.close();
+      await stop();
       if (ownMail) await mail.close();
       await database?.drop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export interface SendFields {
   subject?: string;
   comment?: string | null;
   lifetimeDays?: number;
+  /** Ids of completed resumable (tus) uploads, sent alongside the files. */
+  uploads?: string[];
 }
 
 /** Sends a message with files through POST /graphql multipart; returns status and body. */

@@ -110,6 +110,12 @@ export class FilesService {
   }
 
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly otherSweeps: (() => Promise<unknown>)[] = [];
+
+  /** Other stored bytes swept on the same schedule (resumable uploads). */
+  alsoSweep(sweep: () => Promise<unknown>): void {
+    this.otherSweeps.push(sweep);
+  }
 
   /** Sweeps now (temp files of a crashed run included), then every `intervalMs`. */
   startSweeping(intervalMs = 10 * 60_000): void {
@@ -127,7 +133,8 @@ export class FilesService {
 
   /**
    * Removes what interrupted sends left: blobs pending for an instance that is gone, blobs that
-   * no file row references after a grace period, and stale temp files of the store.
+   * no file row references after a grace period, and stale temp files of the store; then runs
+   * the sweeps registered with alsoSweep (expired resumable uploads).
    */
   async sweep(tempGraceMs = TEMP_GRACE_MS): Promise<{ blobs: number; temp: number }> {
     const em = this.em.fork();
@@ -152,6 +159,7 @@ export class FilesService {
     }
     const temp = await this.blobs.sweepTemp(new Date(Date.now() - tempGraceMs));
     if (blobs || temp) this.log.info({ blobs, temp }, 'swept abandoned uploads');
+    for (const other of this.otherSweeps) await other();
     return { blobs, temp };
   }
 }

@@ -15,6 +15,7 @@ import {
   plaintextRangeToStored,
   plaintextSizeOf,
   RECORD_SIZE,
+  RecordSealer,
   recordCount,
   recordOffset,
   TAG_SIZE,
@@ -339,5 +340,23 @@ describe('EncryptStream and createDecryptStream', () => {
     expect(encryptStream.sha256).toBe(expected);
     expect(decrypted.digest('hex')).toBe(expected);
     expect(peak - before).toBeLessThan(50 * 1024 * 1024);
+  });
+});
+
+describe('RecordSealer (records written one by one, as resumable uploads do)', () => {
+  it('produces exactly the stored form EncryptStream produces, record by record', async () => {
+    for (const size of [0, 1, R - 1, R, R + 1, 3 * R, 3 * R + 17]) {
+      const key = createFileKey();
+      const fileId = randomUUID();
+      const data = randomBytes(size);
+      const encrypt = new EncryptStream({ key, fileId });
+      const parts: Buffer[] = [];
+      await pipeline(Readable.from([data]), encrypt, new Writable({ write: (chunk: Buffer, _e, done) => (parts.push(chunk), done()) }));
+      const sealer = new RecordSealer(key, fileId);
+      const records = recordCount(size);
+      const sealed = [sealer.header];
+      for (let i = 0; i < records; i++) sealed.push(...sealer.seal(i, i === records - 1, [data.subarray(i * R, Math.min(size, (i + 1) * R))]));
+      expect(Buffer.concat(sealed).equals(Buffer.concat(parts))).toBe(true);
+    }
   });
 });

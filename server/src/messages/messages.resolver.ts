@@ -87,7 +87,6 @@ export class MessagesResolver {
   @Mutation(() => Message, { description: 'Sends documents to recipients of the directory; visible only once every file is stored.' })
   async sendMessage(@Arg('input', () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: Context): Promise<Message> {
     const viewer = requireViewer(ctx.viewer);
-    if (input.uploads?.length) throw badInput("Les envois reprenables (tus) ne sont pas encore disponibles : joignez les fichiers à la requête.", { field: 'uploads' });
     const message = await ctx.services.messages.send(ctx.em, viewer, {
       recipients: input.recipients,
       subject: input.subject,
@@ -99,6 +98,7 @@ export class MessagesResolver {
         });
         return { name: file.filename, open: () => file.createReadStream() };
       }),
+      uploads: input.uploads ?? [],
     });
     return ctx.services.messages.findForParty(ctx.em.fork(), viewer, message.id);
   }

@@ -12,6 +12,7 @@ import { FileDownload } from '../files/file-download.entity.js';
 import { sanitizeFileName } from '../files/file-name.js';
 import type { FilesService, StoredBlob } from '../files/files.service.js';
 import { StoredFile } from '../files/stored-file.entity.js';
+import type { UploadsService } from '../files/uploads.service.js';
 import type { Clock } from '../infra/clock.js';
 import type { MessageMailProps } from '../infra/mail/templates.js';
 import type { LiveEvents } from '../infra/live-events.js';
@@ -41,6 +42,8 @@ export interface SendInput {
   lifetimeDays: number;
   /** Resolved one after the other, in order: multipart uploads arrive in sequence. */
   files: (() => Promise<IncomingFile>)[];
+  /** Ids of completed resumable uploads of the sender, attached after `files`, each usable once. */
+  uploads?: string[];
 }
 
 export type MessageFilter = 'ACTIVE' | 'EXPIRED' | 'ALL';
@@ -75,6 +78,7 @@ export class MessagesService {
     private readonly files: FilesService,
     private readonly preferences: PreferencesService,
     private readonly live: LiveEvents,
+    private readonly uploads: UploadsService,
   ) {}
 
   /** Checks everything that can be checked before a byte of the files is read. */
@@ -88,7 +92,8 @@ export class MessagesService {
     }
     const addresses = [...new Set(input.recipients.map(normalizeEmail))];
     if (addresses.length < 1 || addresses.length > MAX_RECIPIENTS) throw badInput(`Indiquez de 1 à ${MAX_RECIPIENTS} destinataires.`, { field: 'recipients' });
-    if (input.files.length < 1 || input.files.length > MAX_FILES) throw badInput(`Joignez de 1 à ${MAX_FILES} fichiers.`, { field: 'files' });
+    const fileCount = input.files.length + (input.uploads?.length ?? 0);
+    if (fileCount < 1 || fileCount > MAX_FILES) throw badInput(`Joignez de 1 à ${MAX_FILES} fichiers.`, { field: 'files' });
     return { subject, comment, addresses, lifetimeDays: input.lifetimeDays };
   }
 
@@ -111,24 +116,34 @@ export class MessagesService {
   }
 
   /**
-   * Sends a message: validates, stores every file encrypted (streamed, within the size limit),
-   * then commits message, recipients, files, mails and log together. On any failure nothing is
-   * visible, no mail leaves, and the bytes already stored are deleted.
+   * Sends a message: validates, checks the completed uploads it attaches, stores every multipart
+   * file encrypted (streamed, within what the size limit leaves), then commits message, recipients,
+   * files, the uploads' use, mails and log together. On any failure nothing is visible, no mail
+   * leaves, the multipart bytes already stored are deleted, and the uploads stay unused (usable
+   * again until they expire). After the commit the uploads' bytes are moved into the blob store.
    */
   async send(em: EntityManager, viewer: Viewer, input: SendInput): Promise<Message> {
     const valid = this.validate(input);
     const recipients = await this.resolveRecipients(em, viewer, valid.addresses);
+    const attached = await this.uploads.forSend(em, viewer.user.id, input.uploads ?? []);
+    const attachedBytes = attached.reduce((total, upload) => total + upload.size, 0);
+    if (attachedBytes > this.config.maxMessageBytes) {
+      throw new PlexError('PAYLOAD_TOO_LARGE', `Le message dépasse la taille maximale autorisée (${this.config.maxMessageBytes} octets).`);
+    }
     const stored: (StoredBlob & { name: string })[] = [];
     let message: Message;
     try {
-      let budget = this.config.maxMessageBytes;
+      let budget = this.config.maxMessageBytes - attachedBytes;
       for (const next of input.files) {
         const file = await next();
         const blob = await this.files.store(file.open(), budget);
         stored.push({ ...blob, name: sanitizeFileName(file.name) });
         budget -= blob.size;
       }
+      // Completed uploads are stored already, in the same format, under their future file id.
+      const all = [...stored, ...attached.map((u) => ({ id: u.fileId, blobKey: u.fileId, wrappedKey: u.wrappedKey, size: u.size, sha256: u.sha256, name: u.name }))];
       message = await em.transactional(async (tx) => {
+        await this.uploads.claim(tx, viewer.user.id, attached);
         const now = this.clock.now();
         const sender = tx.getReference(User, viewer.user.id);
         const created = tx.create(Message, {
@@ -140,7 +155,7 @@ export class MessagesService {
           lifetimeDays: valid.lifetimeDays,
         });
         recipients.forEach((user, position) => tx.persist(tx.create(MessageRecipient, { message: created, user: tx.getReference(User, user.id), position })));
-        stored.forEach((blob, position) =>
+        all.forEach((blob, position) =>
           tx.persist(
             tx.create(StoredFile, { id: blob.id, message: created, position, name: blob.name, size: blob.size, sha256: blob.sha256, blobKey: blob.blobKey, wrappedKey: blob.wrappedKey }),
           ),
@@ -151,22 +166,26 @@ export class MessagesService {
           subject: valid.subject,
           sender: { displayName: viewer.user.displayName, email: viewer.user.email },
           recipients: recipients.map((r) => ({ displayName: r.displayName, email: r.email })),
-          files: stored.map((b) => ({ name: b.name, size: b.size, sha256: b.sha256 })),
+          files: all.map((b) => ({ name: b.name, size: b.size, sha256: b.sha256 })),
           expiresAt: created.expiresAt,
           link: this.messageLink(created.id),
         };
-        await this.audit.record(tx, {
-          type: 'message.sent',
-          actor: sender,
-          messageId: created.id,
-          data: { recipients: recipients.map((r) => r.id), files: stored.map((b) => ({ id: b.id, name: b.name, size: b.size, sha256: b.sha256 })), expiresAt: created.expiresAt.toISOString() },
-        });
         const wanting = await this.preferences.wanting(tx, recipients.map((r) => r.id), 'messageReceived');
-        for (const recipient of recipients) {
-          const mailed = wanting.has(recipient.id);
-          if (mailed) this.outbox.enqueue(tx, recipient, 'message-received', mail);
-          await this.audit.record(tx, { type: 'message.notified', messageId: created.id, subjectUserId: recipient.id, data: { email: recipient.email, mail: mailed } });
-        }
+        for (const recipient of recipients) if (wanting.has(recipient.id)) this.outbox.enqueue(tx, recipient, 'message-received', mail);
+        await this.audit.recordAll(tx, [
+          {
+            type: 'message.sent',
+            actor: sender,
+            messageId: created.id,
+            data: { recipients: recipients.map((r) => r.id), files: all.map((b) => ({ id: b.id, name: b.name, size: b.size, sha256: b.sha256 })), expiresAt: created.expiresAt.toISOString() },
+          },
+          ...recipients.map((recipient) => ({
+            type: 'message.notified' as const,
+            messageId: created.id,
+            subjectUserId: recipient.id,
+            data: { email: recipient.email, mail: wanting.has(recipient.id) },
+          })),
+        ]);
         this.outbox.enqueue(tx, viewer.user, 'message-sent-copy', mail);
         await this.live.publish(tx, { topic: 'messageReceived', messageId: created.id, to: recipients.map((r) => r.id), actorId: viewer.user.id, at: now });
         return created;
@@ -175,6 +194,7 @@ export class MessagesService {
       await this.files.discard(stored.map((b) => b.blobKey));
       throw uploadError(error, this.config.maxMessageBytes);
     }
+    await this.uploads.adopt(attached);
     this.outbox.kick();
     return message;
   }

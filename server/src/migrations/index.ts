@@ -4,8 +4,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128110050 } from './Migration20261128110050.js';
 import { Migration20261128112536 } from './Migration20261128112536.js';
+import { Migration20261128120027 } from './Migration20261128120027.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128110050', class: Migration20261128110050 },
   { name: 'Migration20261128112536', class: Migration20261128112536 },
+  { name: 'Migration20261128120027', class: Migration20261128120027 },
 ];

@@ -34,6 +34,17 @@ describe('LocalBlobStore', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  it('adopts a finished file by moving it into place, and again without error once moved', async () => {
+    const data = randomBytes(5000);
+    const source = join(root, 'uploads-file');
+    writeFileSync(source, data);
+    await store.adopt('blob-adopted', source);
+    expect(await readAll(await store.get('blob-adopted'))).toEqual(data);
+    expect(filesUnder(root)).toEqual(['blobs/bl/blob-adopted']);
+    await store.adopt('blob-adopted', source);
+    await expect(store.adopt('blob-never', source)).rejects.toThrow(/ENOENT/);
+  });
+
   it('puts, gets, reads ranges, lists and deletes', async () => {
     const data = randomBytes(300_000);
     expect(await store.exists('blob-0001')).toBe(false);
