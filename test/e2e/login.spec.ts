@@ -1,7 +1,7 @@
 // Signing in, a wrong password, and a password reset through the caught e-mail.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { demoAccount } from './server-state.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, expectPhoneLayout, test } from './fixtures.ts';
 
 interface CaughtMail {
 	id: string;
@@ -18,18 +18,6 @@ async function signIn(page: Page, email: string, password: string) {
 	await page.getByLabel('Adresse e-mail').fill(email);
 	await page.getByLabel('Mot de passe', { exact: true }).fill(password);
 	await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-/** On a phone-sized screen the page fits the width (no sideways scrolling) and stays accessible. */
-async function expectPhoneLayout(page: Page, checkPage: (page: Page, name: string) => Promise<void>, name: string) {
-	const size = page.viewportSize();
-	await page.setViewportSize({ width: 360, height: 740 });
-	try {
-		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-		await checkPage(page, name);
-	} finally {
-		if (size) await page.setViewportSize(size);
-	}
 }
 
 /** The display name the server knows for the signed-in user of `request`'s context. */
@@ -78,17 +66,19 @@ test('an agent signs in from the home page and signs out', async ({ page, plex, 
 		'/forgot-password'
 	);
 	await checkPage(page, 'login');
-	await expectPhoneLayout(page, checkPage, 'login-phone');
+	await expectPhoneLayout(page, 'login-phone');
 
 	await signIn(page, agent.email, agent.password);
 	await expect(page).toHaveURL((url) => url.pathname === '/' && url.search === '');
 	const name = await displayName(page.request);
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Bonjour, ${name}`);
+	// the home page is the inbox, greeting the user
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Boîte de réception');
+	await expect(page.locator('.lead')).toContainText(`Bonjour, ${name}`);
 	await expect(page.getByRole('banner')).toContainText(name);
 	await expect(page.getByText('Agent du ministère')).toBeVisible();
-	await expect(page).toHaveTitle('Accueil — PLEX');
+	await expect(page).toHaveTitle('Boîte de réception — PLEX');
 	await checkPage(page, 'home');
-	await expectPhoneLayout(page, checkPage, 'home-phone');
+	await expectPhoneLayout(page, 'home-phone');
 
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(page).toHaveURL((url) => url.pathname === '/login');
@@ -159,6 +149,6 @@ test('a partner resets a forgotten password from the e-mailed link', async ({ pa
 	await expect(page).toHaveURL((url) => url.pathname === '/login');
 	await signIn(page, partner.email, newPassword);
 	await expect(page).toHaveURL((url) => url.pathname === '/');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Bonjour, ${await displayName(page.request)}`);
+	await expect(page.locator('.lead')).toContainText(`Bonjour, ${await displayName(page.request)}`);
 	await expect(page.getByText('Partenaire', { exact: true })).toBeVisible();
 });

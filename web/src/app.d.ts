@@ -3,6 +3,11 @@ import type { Viewer } from '#lib/accounts/viewer.ts';
 
 declare global {
 	namespace App {
+		interface Error {
+			message: string;
+			/** A French explanation for the error page, in the user's words. */
+			detail?: string;
+		}
 		interface Locals {
 			/** The signed-in user, from the PLEX server's `me` query; null when signed out. */
 			viewer: Viewer | null;

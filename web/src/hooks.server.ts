@@ -18,7 +18,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		redirect(303, loginPath(event.url));
 	}
 
-	const response = await resolve(event);
+	// page data is loaded by universal `load` functions whose GraphQL answers are inlined in the
+	// page; they read the answer's content type, which must then be inlined too
+	const response = await resolve(event, {
+		filterSerializedResponseHeaders: (name) => name === 'content-type'
+	});
 	// pages show who is signed in: no shared or back-button cache
 	if (!response.headers.has('cache-control')) {
 		try {

@@ -2,9 +2,12 @@ import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
+	describeError,
 	GENERIC_ERROR_MESSAGE,
 	loginErrorMessage,
+	messageForGraphqlError,
 	NETWORK_ERROR_MESSAGE,
+	SESSION_EXPIRED_MESSAGE,
 	unmetPasswordRules
 } from './errors.ts';
 
@@ -49,5 +52,24 @@ describe('unmetPasswordRules', () => {
 			'Ce mot de passe est trop courant.',
 			"Le mot de passe ne doit pas être l'adresse e-mail."
 		]);
+	});
+});
+
+describe('describeError', () => {
+	it("shows the domain rule's French message", () => {
+		const error = graphqlError(
+			{ code: 'RECIPIENT_UNKNOWN', addresses: ['x@y.fr'] },
+			"Destinataire(s) inconnu(s) de l'annuaire PLEX : x@y.fr."
+		);
+		expect(describeError(error)).toBe("Destinataire(s) inconnu(s) de l'annuaire PLEX : x@y.fr.");
+	});
+
+	it('hides technical and unexpected messages', () => {
+		expect(describeError(graphqlError({ code: 'BAD_USER_INPUT' }, 'Variable "$input" got invalid value'))).toBe(
+			GENERIC_ERROR_MESSAGE
+		);
+		expect(describeError(graphqlError({ code: 'INTERNAL_SERVER_ERROR' }))).toBe(GENERIC_ERROR_MESSAGE);
+		expect(describeError(graphqlError({ code: 'UNAUTHENTICATED' }))).toBe(SESSION_EXPIRED_MESSAGE);
+		expect(messageForGraphqlError(undefined)).toBe(GENERIC_ERROR_MESSAGE);
 	});
 });

@@ -60,3 +60,37 @@ export function unmetPasswordRules(error: CombinedError): UnmetPasswordRule[] {
 			: [];
 	});
 }
+
+/**
+ * Codes whose server message is written for the user, in French, by the PLEX server's
+ * domain rules (e.g. "Destinataire(s) inconnu(s) de l'annuaire PLEX : x@y.fr."): shown as is.
+ */
+const USER_FACING_CODES = new Set([
+	'BAD_USER_INPUT',
+	'RECIPIENT_UNKNOWN',
+	'FORBIDDEN',
+	'NOT_FOUND',
+	'MESSAGE_EXPIRED',
+	'PAYLOAD_TOO_LARGE'
+]);
+
+export const SESSION_EXPIRED_MESSAGE = 'Votre session a expiré : reconnectez-vous pour continuer.';
+
+/** The French message for one GraphQL error as the server sent it (code and message). */
+export function messageForGraphqlError(error: { message?: unknown; extensions?: Record<string, unknown> } | undefined): string {
+	const code = error?.extensions?.['code'];
+	const message = typeof error?.message === 'string' ? error.message.trim() : '';
+	if (code === 'UNAUTHENTICATED') return SESSION_EXPIRED_MESSAGE;
+	if (code === 'RATE_LIMITED') return rateLimitedMessage(error?.extensions?.['retryAfterSeconds']);
+	// GraphQL's own coercion errors share BAD_USER_INPUT but are English and technical
+	if (typeof code === 'string' && USER_FACING_CODES.has(code) && message && !message.startsWith('Variable "$')) {
+		return message;
+	}
+	return GENERIC_ERROR_MESSAGE;
+}
+
+/** The French message for a failed urql operation: the domain rule's wording when there is one. */
+export function describeError(error: CombinedError): string {
+	if (error.graphQLErrors.length === 0) return genericErrorMessage(error);
+	return messageForGraphqlError(error.graphQLErrors[0]);
+}

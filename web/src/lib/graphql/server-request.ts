@@ -1,6 +1,7 @@
-// GraphQL requests made while rendering on the server (the viewer, feature flags).
-// They go through SvelteKit's `event.fetch`, which forwards the browser's cookie; the
-// `handleFetch` hook then sends them to the PLEX server (see plex-server-fetch.ts).
+// GraphQL requests made by `load` functions (the viewer, feature flags, page data).
+// On the server they go through SvelteKit's `event.fetch`, which forwards the browser's
+// cookie; the `handleFetch` hook then sends them to the PLEX server (see
+// plex-server-fetch.ts). In the browser the same `fetch` reaches same-origin /graphql.
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@urql/core';
 import { GRAPHQL_PATH } from './client.ts';
@@ -15,10 +16,19 @@ export class GraphqlRequestError extends Error {
 }
 
 /** POSTs `document` to same-origin /graphql; throws when no GraphQL answer came back. */
-export async function graphqlRequest<Data, Variables extends Record<string, unknown>>(
+export function graphqlRequest<Data, Variables extends Record<string, unknown>>(
 	fetch: typeof globalThis.fetch,
 	document: TypedDocumentNode<Data, Variables>,
 	...[variables]: Variables extends Record<string, never> ? [] : [Variables]
+): Promise<GraphqlResponse<Data>> {
+	return postGraphql(fetch, document, variables as Variables | undefined);
+}
+
+/** `graphqlRequest` with the variables always passed (for generic callers such as `loadQuery`). */
+export async function postGraphql<Data, Variables extends Record<string, unknown>>(
+	fetch: typeof globalThis.fetch,
+	document: TypedDocumentNode<Data, Variables>,
+	variables: Variables | undefined
 ): Promise<GraphqlResponse<Data>> {
 	const definition = document.definitions.find((node) => node.kind === 'OperationDefinition');
 	const response = await fetch(GRAPHQL_PATH, {

@@ -1,0 +1,56 @@
+// Sizes, speeds and durations in French ("1,5 Mo", "2 Go", "850 Ko/s", "2 min 5 s").
+// Binary multiples with the French unit names users know (the guide's "2 Go" is 2 GiB).
+
+const NBSP = '\u00a0';
+const UNITS = ['Ko', 'Mo', 'Go', 'To'] as const;
+
+function decimal(value: number, fractionDigits: number): string {
+	return new Intl.NumberFormat('fr-FR', { maximumFractionDigits: fractionDigits }).format(value);
+}
+
+/**
+ * "0 octet", "512 octets", "1,5 Ko", "12 Mo", "2 Go": one decimal below 10, none above;
+ * `precise` gives two decimals, to tell 2,05 Go from 2 Go.
+ */
+export function formatSize(bytes: number, { precise = false } = {}): string {
+	if (!Number.isFinite(bytes) || bytes < 0) return '—';
+	if (bytes < 1024) {
+		const whole = Math.round(bytes);
+		return `${decimal(whole, 0)}${NBSP}octet${whole > 1 ? 's' : ''}`;
+	}
+	let value = bytes / 1024;
+	let unit = 0;
+	while (unit < UNITS.length - 1 && value >= 1024) {
+		value /= 1024;
+		unit += 1;
+	}
+	let digits = precise ? 2 : value < 10 ? 1 : 0;
+	// 1023,96 Ko would round to "1 024 Ko": say "1 Mo" instead
+	if (Number(value.toFixed(digits)) >= 1024 && unit < UNITS.length - 1) {
+		value /= 1024;
+		unit += 1;
+		digits = precise ? 2 : 1;
+	}
+	return `${decimal(value, digits)}${NBSP}${UNITS[unit]}`;
+}
+
+/** "2,4 Mo/s". */
+export function formatSpeed(bytesPerSecond: number): string {
+	return `${formatSize(bytesPerSecond)}/s`;
+}
+
+/** "moins d'une seconde", "8 s", "2 min 5 s", "1 h 3 min" (a remaining time, rounded up). */
+export function formatDuration(seconds: number): string {
+	if (!Number.isFinite(seconds) || seconds < 0) return '—';
+	const total = Math.ceil(seconds);
+	if (total < 1) return "moins d'une seconde";
+	if (total < 60) return `${total}${NBSP}s`;
+	if (total < 3600) {
+		const minutes = Math.floor(total / 60);
+		const rest = total % 60;
+		return rest ? `${minutes}${NBSP}min${NBSP}${rest}${NBSP}s` : `${minutes}${NBSP}min`;
+	}
+	const hours = Math.floor(total / 3600);
+	const minutes = Math.floor((total % 3600) / 60);
+	return minutes ? `${hours}${NBSP}h${NBSP}${minutes}${NBSP}min` : `${hours}${NBSP}h`;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { draftErrors, sendFailure, totalSize } from './draft.ts';
+
+const valid = {
+	recipients: [{ email: 'avocate@barreau.example' }],
+	subject: 'Pièces du dossier',
+	comment: '',
+	files: [{ size: 10 }, { size: 20 }],
+	lifetimeDays: 7
+};
+
+describe('draftErrors', () => {
+	it('accepts a complete message', () => {
+		expect(draftErrors(valid)).toEqual({});
+		expect(totalSize(valid.files)).toBe(30);
+	});
+
+	it('names each missing part', () => {
+		expect(draftErrors({ ...valid, recipients: [], subject: '  ', files: [] })).toEqual({
+			recipients: "Choisissez au moins un destinataire dans l'annuaire.",
+			subject: "Renseignez l'objet du message.",
+			files: 'Ajoutez au moins un fichier.'
+		});
+	});
+
+	it('refuses more than the size limit, saying both sizes', () => {
+		const files = [{ size: 1_500_000_000 }, { size: 700_000_000 }];
+		expect(draftErrors({ ...valid, files }).files).toBe(
+			'Les fichiers font 2,05\u00a0Go : le total ne peut dépasser 2\u00a0Go.'
+		);
+		expect(draftErrors({ ...valid, files: [{ size: 2_147_483_648 }] })).toEqual({});
+		expect(draftErrors({ ...valid, files: [{ size: 2_000 }] }, 1_000).files).toBe(
+			'Les fichiers font 1,95\u00a0Ko : le total ne peut dépasser 1\u202f000\u00a0octets.'
+		);
+	});
+
+	it('checks the lengths and the lifetime', () => {
+		expect(draftErrors({ ...valid, subject: 'x'.repeat(201) }).subject).toBe("L'objet ne peut dépasser 200 caractères.");
+		expect(draftErrors({ ...valid, comment: 'x'.repeat(5001) }).comment).toBe('Le commentaire ne peut dépasser 5000 caractères.');
+		expect(draftErrors({ ...valid, lifetimeDays: 16 }).lifetimeDays).toBe('Choisissez une durée de 1 à 15 jours.');
+		expect(draftErrors({ ...valid, lifetimeDays: 0 }).lifetimeDays).toBeDefined();
+	});
+});
+
+describe('sendFailure', () => {
+	const graphql = (code: string, message: string, extensions: Record<string, unknown> = {}) => ({
+		kind: 'graphql',
+		code,
+		message,
+		extensions: { code, ...extensions }
+	});
+
+	it("puts the server's RECIPIENT_UNKNOWN message on the recipients, with the refused addresses", () => {
+		const message = "Destinataire(s) inconnu(s) de l'annuaire PLEX : x@y.fr.";
+		expect(sendFailure(graphql('RECIPIENT_UNKNOWN', message, { addresses: ['x@y.fr', 3] }))).toEqual({
+			field: 'recipients',
+			message,
+			refused: ['x@y.fr']
+		});
+	});
+
+	it('puts a refused field on that field', () => {
+		expect(sendFailure(graphql('BAD_USER_INPUT', "L'objet doit comporter de 1 à 200 caractères.", { field: 'subject' }))).toEqual({
+			field: 'subject',
+			message: "L'objet doit comporter de 1 à 200 caractères."
+		});
+		expect(sendFailure(graphql('BAD_USER_INPUT', 'Autre refus.', { field: 'uploads' }))).toEqual({ message: 'Autre refus.' });
+		expect(sendFailure(graphql('FORBIDDEN', 'Un partenaire ne peut envoyer…')).field).toBe('recipients');
+	});
+
+	it('explains a size refusal even without a message', () => {
+		expect(sendFailure({ kind: 'http', code: 'PAYLOAD_TOO_LARGE', message: 'Payload too large', extensions: {} })).toEqual({
+			field: 'files',
+			message: 'Les fichiers dépassent la taille maximale acceptée par PLEX.'
+		});
+	});
+
+	it('says when nothing was sent', () => {
+		expect(sendFailure({ kind: 'aborted', message: 'aborted', extensions: {} }).message).toBe(
+			"Envoi annulé : aucun message n'a été envoyé."
+		);
+		expect(sendFailure({ kind: 'network', message: 'x', extensions: {} }).message).toMatch(/ne répond pas/);
+		expect(sendFailure({ kind: 'http', message: 'HTTP 502', extensions: {} }).message).toMatch(/inattendue/);
+	});
+});
