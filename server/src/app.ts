@@ -66,6 +66,21 @@ function refuseMultipartWithoutPreflight(req: Request, res: Response, next: Next
   });
 }
 
+/**
+ * Errors raised before GraphQL runs (a malformed JSON or multipart body, a body too large) answer
+ * as GraphQL errors with a stable code, never express's HTML page with its stack trace.
+ */
+function graphqlRequestError(services: Services) {
+  return (error: { status?: number; statusCode?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status >= 500) services.log.error({ err: error }, 'request failed before GraphQL');
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    const message =
+      status === 413 ? 'La requête dépasse la taille autorisée.' : status < 500 ? 'Requête mal formée : rien n’a été enregistré.' : 'Une erreur inattendue est survenue. Réessayez plus tard.';
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
 /** The client address used for throttling: the socket's, unless TRUST_PROXY says which proxies to believe. */
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -132,6 +147,7 @@ export async function startApp(services: Services, options: AppOptions, listen: 
       },
     }),
   );
+  app.use('/graphql', graphqlRequestError(services));
 
   app.use(uploadsRouter(services));
 

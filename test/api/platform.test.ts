@@ -51,6 +51,19 @@ describe('HTTP edge', () => {
     expect((await client.request(nested(10))).body.errors!.map((e) => e.extensions?.code)).not.toContain('QUERY_TOO_COMPLEX');
   });
 
+  it('answers a malformed body with a GraphQL error, never an HTML page with a stack', async () => {
+    const json = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toEqual({ errors: [{ message: 'Requête mal formée : rien n’a été enregistré.', extensions: { code: 'BAD_REQUEST' } }] });
+    const form = new FormData();
+    form.append('0', new Blob(['x']), 'a.txt'); // a file part before `operations` and `map`
+    const multipart = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+    expect(multipart.status).toBe(400);
+    const text = await multipart.text();
+    expect(text).not.toMatch(/<html|at .*\.js:\d+/i);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('masks unexpected errors: no stack, no SQL', async () => {
     const { body } = await server.client().request(`{ features { mailCatcher } }`, {});
     expect(body.errors).toBeUndefined();
