@@ -32,6 +32,25 @@ export function createSubscriptionExchange(wsClient: WsClient): Exchange {
 }
 
 let client: Client | undefined;
+let wsClient: WsClient | undefined;
+
+/** Waits between reconnection attempts: 1 s, 2 s, 4 s… up to 30 s, with some jitter. */
+export function retryDelayMs(retries: number, random = Math.random()): number {
+	return Math.min(30_000, 1_000 * 2 ** Math.min(retries, 5)) + Math.floor(random * 1_000);
+}
+
+/** The graphql-ws client under the subscriptions (to follow its connections), browser only. */
+export function graphqlWsClient(): WsClient {
+	if (typeof window === 'undefined') throw new Error('graphqlWsClient() is for the browser');
+	wsClient ??= createWsClient({
+		url: graphqlWebSocketUrl(window.location),
+		lazy: true,
+		// a dropped connection (network, server restart) is retried for as long as the page is open
+		retryAttempts: Number.POSITIVE_INFINITY,
+		retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries)))
+	});
+	return wsClient;
+}
 
 /** The app's urql client, created on first use in the browser. */
 export function graphqlClient(): Client {
@@ -43,9 +62,7 @@ export function graphqlClient(): Client {
 		exchanges: [
 			cacheExchange,
 			fetchExchange,
-			createSubscriptionExchange(
-				createWsClient({ url: graphqlWebSocketUrl(window.location), lazy: true, retryAttempts: 5 })
-			)
+			createSubscriptionExchange(graphqlWsClient())
 		],
 		fetchOptions: () => ({
 			credentials: 'same-origin',

@@ -1,24 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { multipartBody, readAnswer, SendError } from './upload.ts';
+import {
+	combinedProgress,
+	readAnswer,
+	SendError,
+	sendMessage,
+	sendMessageBody,
+	shouldRetryStatus,
+	uploadFailureMessage,
+	uploadIdOf
+} from './upload.ts';
 
 const message = { recipients: ['agent@justice.example'], subject: 'Pièces', comment: null, lifetimeDays: 7 };
 
-describe('multipartBody', () => {
-	it('follows the GraphQL multipart request spec', async () => {
-		const files = [new File(['un'], 'relevé.txt'), new File(['deux'], 'b.pdf')];
-		const body = multipartBody(message, files);
-		const operations = JSON.parse(String(body.get('operations')));
-		expect(operations.operationName).toBe('SendMessage');
-		expect(operations.query).toContain('mutation SendMessage');
-		expect(operations.variables.input).toEqual({ ...message, files: [null, null] });
-		expect(JSON.parse(String(body.get('map')))).toEqual({
-			'0': ['variables.input.files.0'],
-			'1': ['variables.input.files.1']
+describe('sendMessageBody', () => {
+	it('names the finished uploads in a plain JSON GraphQL request', () => {
+		const body = JSON.parse(sendMessageBody(message, ['u1', 'u2']));
+		expect(body.operationName).toBe('SendMessage');
+		expect(body.query).toContain('mutation SendMessage');
+		expect(body.variables.input).toEqual({ ...message, uploads: ['u1', 'u2'] });
+	});
+});
+
+describe('sendMessage', () => {
+	it('posts JSON with the CSRF header and returns the new id', async () => {
+		const calls: Array<[string, RequestInit]> = [];
+		const fetcher = (async (url: string, init: RequestInit) => {
+			calls.push([url, init]);
+			return new Response('{"data":{"sendMessage":{"id":"m1"}}}', { status: 200 });
+		}) as unknown as typeof fetch;
+		await expect(sendMessage(message, ['u1'], fetcher)).resolves.toEqual({ id: 'm1' });
+		const [url, init] = calls[0]!;
+		expect(url).toBe('/graphql');
+		expect(init.method).toBe('POST');
+		expect(init.headers).toMatchObject({ 'content-type': 'application/json', 'apollo-require-preflight': 'true' });
+	});
+
+	it('fails with a network SendError when the request cannot be made', async () => {
+		const fetcher = (async () => {
+			throw new TypeError('Failed to fetch');
+		}) as unknown as typeof fetch;
+		await expect(sendMessage(message, ['u1'], fetcher)).rejects.toMatchObject({ kind: 'network' });
+	});
+});
+
+describe('uploadIdOf', () => {
+	it('is the last path segment of the upload URL', () => {
+		expect(uploadIdOf('https://plex.example/uploads/0a1b2c')).toBe('0a1b2c');
+		expect(uploadIdOf('/uploads/0a1b2c/')).toBe('0a1b2c');
+	});
+});
+
+describe('shouldRetryStatus', () => {
+	it('retries network failures and server errors, not refusals', () => {
+		expect(shouldRetryStatus(0)).toBe(true);
+		expect(shouldRetryStatus(502)).toBe(true);
+		expect(shouldRetryStatus(409)).toBe(true);
+		expect(shouldRetryStatus(404)).toBe(false);
+		expect(shouldRetryStatus(413)).toBe(false);
+		expect(shouldRetryStatus(429)).toBe(false);
+	});
+});
+
+describe('uploadFailureMessage', () => {
+	it("shows the server's reason for a refusal, never a page", () => {
+		expect(uploadFailureMessage(429, "Trop d'envois en cours")).toBe("Trop d'envois en cours");
+		expect(uploadFailureMessage(400, '<html>stack</html>')).toBe("L'envoi de ce fichier a échoué. Réessayez.");
+		expect(uploadFailureMessage(413, '')).toContain('taille maximale');
+	});
+});
+
+describe('combinedProgress', () => {
+	it('adds the files up', () => {
+		const state = (loaded: number, total: number, bytesPerSecond: number | null) => ({
+			status: 'uploading' as const,
+			progress: { loaded, total, fraction: loaded / total, bytesPerSecond, secondsLeft: null }
 		});
-		const first = body.get('0') as File;
-		expect(first.name).toBe('relevé.txt');
-		expect(await first.text()).toBe('un');
-		expect([...body.keys()]).toEqual(['operations', 'map', '0', '1']);
+		const progress = combinedProgress([state(50, 100, 10), state(0, 100, null)]);
+		expect(progress).toMatchObject({ loaded: 50, total: 200, fraction: 0.25, bytesPerSecond: 10, secondsLeft: 15 });
 	});
 });
 

@@ -1,22 +1,24 @@
-// Sends a new message with its files: one GraphQL multipart request (the spec graphql-upload
-// implements: `operations`, `map`, then one part per file) over XMLHttpRequest, whose upload
-// events give the progress that fetch cannot. Everything about the transport is in this module,
-// so the resumable (tus) path can replace it behind the same `sendMessage` signature.
+// Sends a new message with its files, in two steps. Each file goes up as soon as it is chosen,
+// through the resumable upload path (tus 1.0 at /uploads, tus-js-client): one file at a time
+// (the server allows 10 unfinished uploads per user), large chunks, and automatic resumption
+// from the server's durable offset after a network error. Then `sendMessage` names the finished
+// uploads by id, as a plain JSON GraphQL mutation. Cancelling a file terminates its upload on the
+// server (tus termination), so nothing of it stays behind.
 import { print } from 'graphql';
+import { Upload, type DetailedError } from 'tus-js-client';
 import { SendMessageDocument, type SendMessageInput } from '#lib/graphql/generated/graphql.ts';
 import { GRAPHQL_PATH } from '#lib/graphql/client.ts';
 import { TransferMeter, type TransferProgress } from './transfer-meter.ts';
 
+export const UPLOADS_PATH = '/uploads';
+/** The server wants chunks in multiples of 64 KiB; one request per 64 MiB. */
+export const CHUNK_SIZE = 64 * 1024 * 1024;
+/** Waits before each automatic retry of a failed request (then the upload waits to be back online). */
+export const RETRY_DELAYS = [0, 1_000, 3_000, 5_000, 10_000, 20_000, 30_000, 30_000, 60_000, 60_000];
+
 export type NewMessage = Omit<SendMessageInput, 'files' | 'uploads'>;
 
-export interface SendCallbacks {
-	/** Bytes leaving the browser (throttled by the browser's own event rate). */
-	onProgress?: (progress: TransferProgress) => void;
-	/** Every byte is sent: the server is storing and encrypting the files. */
-	onUploaded?: () => void;
-}
-
-export type SendFailureKind = 'graphql' | 'network' | 'aborted' | 'http';
+export type SendFailureKind = 'graphql' | 'network' | 'aborted' | 'http' | 'upload';
 
 /** Why the message was not sent; `code` and `extensions` come from the GraphQL error. */
 export class SendError extends Error {
@@ -32,30 +34,209 @@ export class SendError extends Error {
 	}
 }
 
-export interface Sending {
-	/** The new message's id once it is stored and visible to its recipients. */
-	result: Promise<{ id: string }>;
-	/** Cancels the upload; the server keeps nothing of an incomplete request. */
-	abort(): void;
+/** The upload id the server knows: the last path segment of the upload's URL. */
+export function uploadIdOf(url: string): string {
+	const path = new URL(url, 'http://localhost').pathname.replace(/\/+$/, '');
+	return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
 }
 
-/** The multipart body: `operations` with a null per file, `map` from part names to variables. */
-export function multipartBody(message: NewMessage, files: readonly File[]): FormData {
-	const body = new FormData();
-	body.append(
-		'operations',
-		JSON.stringify({
-			operationName: 'SendMessage',
-			query: print(SendMessageDocument),
-			variables: { input: { ...message, files: files.map(() => null) } }
-		})
-	);
-	body.append(
-		'map',
-		JSON.stringify(Object.fromEntries(files.map((_, index) => [String(index), [`variables.input.files.${index}`]])))
-	);
-	files.forEach((file, index) => body.append(String(index), file, file.name));
-	return body;
+/** Retry a failed tus request? Network failures and server errors yes, refusals (4xx) no. */
+export function shouldRetryStatus(status: number): boolean {
+	return status === 0 || status >= 500 || status === 409 || status === 423;
+}
+
+/** The user's words for a tus failure (the server's refusals say why in their body). */
+export function uploadFailureMessage(status: number, body: string): string {
+	const reason = body.trim();
+	if (status === 0) return 'La connexion au serveur est interrompue : l\'envoi reprendra dès son retour.';
+	if (status === 413) return 'Ce fichier dépasse la taille maximale acceptée par PLEX.';
+	if (status === 401 || status === 403) return 'Votre session a expiré : reconnectez-vous, puis choisissez à nouveau ce fichier.';
+	if (status >= 400 && status < 500 && reason && reason.length < 300 && !reason.startsWith('<')) return reason;
+	return "L'envoi de ce fichier a échoué. Réessayez.";
+}
+
+export type FileUploadStatus = 'waiting' | 'uploading' | 'retrying' | 'done' | 'failed' | 'cancelled';
+
+export interface FileUploadState {
+	status: FileUploadStatus;
+	progress: TransferProgress;
+	/** Set when `status` is 'failed' (or 'retrying': the reason of the wait). */
+	error?: string;
+	/** The server's id, once the upload is complete. */
+	id?: string;
+}
+
+/**
+ * One file's resumable upload. `start()` is called by the queue (one upload at a time);
+ * `finished` settles with the upload id, or rejects when the upload fails for good or is
+ * cancelled.
+ */
+export class FileUpload {
+	readonly finished: Promise<string>;
+	private state: FileUploadState;
+	private readonly upload: Upload;
+	private meter: TransferMeter;
+	private lastLoaded = 0;
+	private resolve!: (id: string) => void;
+	private reject!: (error: SendError) => void;
+	private wakeUp: ReturnType<typeof setTimeout> | undefined;
+	private readonly onOnline = () => {
+		if (this.state.status === 'retrying') this.retry();
+	};
+
+	constructor(
+		readonly file: File,
+		private readonly onChange: (state: FileUploadState) => void = () => {}
+	) {
+		this.meter = new TransferMeter(file.size);
+		this.state = { status: 'waiting', progress: this.meter.update(0, now()) };
+		this.finished = new Promise<string>((resolve, reject) => {
+			this.resolve = resolve;
+			this.reject = reject;
+		});
+		// a cancelled or failed upload is no error when nobody waits for it
+		this.finished.catch(() => {});
+		this.upload = new Upload(file, {
+			endpoint: new URL(UPLOADS_PATH, window.location.href).href,
+			chunkSize: CHUNK_SIZE,
+			retryDelays: RETRY_DELAYS,
+			metadata: { filename: file.name, filetype: file.type || 'application/octet-stream' },
+			// the upload lives as long as the compose page: nothing to find again after a reload
+			storeFingerprintForResuming: false,
+			onShouldRetry: (error: DetailedError) => {
+				const status = error.originalResponse?.getStatus() ?? 0;
+				const retry = shouldRetryStatus(status);
+				if (retry) this.set({ status: 'retrying', error: uploadFailureMessage(0, '') });
+				return retry;
+			},
+			onProgress: (loaded) => this.progressed(loaded),
+			onSuccess: () => {
+				const id = this.upload.url ? uploadIdOf(this.upload.url) : '';
+				this.set({ status: 'done', id, progress: this.meter.update(file.size, now()), error: undefined });
+				window.removeEventListener('online', this.onOnline);
+				this.resolve(id);
+			},
+			onError: (error) => {
+				const detailed = error as DetailedError;
+				const status = detailed.originalResponse?.getStatus() ?? 0;
+				if (status === 0 && detailed.originalRequest) {
+					// out of retries: go on by itself once the browser is back online, or in a minute
+					this.set({ status: 'retrying', error: uploadFailureMessage(0, '') });
+					clearTimeout(this.wakeUp);
+					this.wakeUp = setTimeout(this.onOnline, 60_000);
+					return;
+				}
+				const message = uploadFailureMessage(status, detailed.originalResponse?.getBody() ?? '');
+				this.set({ status: 'failed', error: message });
+				window.removeEventListener('online', this.onOnline);
+				this.reject(new SendError('upload', message, status === 413 ? 'PAYLOAD_TOO_LARGE' : undefined, {}, status));
+			}
+		});
+	}
+
+	get current(): FileUploadState {
+		return this.state;
+	}
+
+	start(): void {
+		if (this.state.status !== 'waiting') return;
+		this.set({ status: 'uploading' });
+		window.addEventListener('online', this.onOnline);
+		this.upload.start();
+	}
+
+	/** Tries again now, while waiting to retry after a network error. */
+	retry(): void {
+		if (this.state.status !== 'retrying') return;
+		clearTimeout(this.wakeUp);
+		this.upload.abort(false).then(() => {
+			this.set({ status: 'uploading', error: undefined });
+			this.upload.start();
+		}, () => {});
+	}
+
+	/** Stops the upload and has the server delete what it received; `finished` rejects. */
+	async cancel(): Promise<void> {
+		if (this.state.status === 'cancelled') return;
+		const hadStarted = this.state.status !== 'waiting';
+		this.set({ status: 'cancelled' });
+		clearTimeout(this.wakeUp);
+		window.removeEventListener('online', this.onOnline);
+		this.reject(new SendError('aborted', 'aborted'));
+		if (!hadStarted) return;
+		try {
+			await this.upload.abort(true);
+		} catch {
+			// the server deletes unfinished uploads when they expire
+		}
+	}
+
+	private progressed(loaded: number): void {
+		// a resumed upload starts again from the server's offset: measure the speed afresh
+		if (loaded < this.lastLoaded) this.meter = new TransferMeter(this.file.size);
+		this.lastLoaded = loaded;
+		this.set({ status: 'uploading', error: undefined, progress: this.meter.update(loaded, now()) });
+	}
+
+	private set(change: Partial<FileUploadState>): void {
+		if (this.state.status === 'cancelled' && change.status !== 'cancelled') return;
+		this.state = { ...this.state, ...change };
+		this.onChange(this.state);
+	}
+}
+
+/** Starts the uploads one after another, in the order they were added. */
+export class UploadQueue {
+	private readonly uploads: FileUpload[] = [];
+	private active: FileUpload | null = null;
+
+	constructor(private readonly canStart: () => boolean = () => true) {}
+
+	add(upload: FileUpload): void {
+		this.uploads.push(upload);
+		void upload.finished.then(
+			() => this.next(upload),
+			() => this.next(upload)
+		);
+		this.pump();
+	}
+
+	/** Starts the next waiting upload if none is running (and `canStart` allows). */
+	pump(): void {
+		if (this.active || !this.canStart()) return;
+		const next = this.uploads.find((upload) => upload.current.status === 'waiting');
+		if (!next) return;
+		this.active = next;
+		next.start();
+	}
+
+	/** Cancels every upload, complete ones too (leaving the page without sending): nothing stays. */
+	async cancelAll(): Promise<void> {
+		await Promise.all(this.uploads.map((upload) => upload.cancel()));
+	}
+
+	private next(finished: FileUpload): void {
+		const index = this.uploads.indexOf(finished);
+		if (index >= 0 && finished.current.status !== 'done') this.uploads.splice(index, 1);
+		if (this.active === finished) this.active = null;
+		this.pump();
+	}
+}
+
+/** The progress of several files together, for the overall bar. */
+export function combinedProgress(states: readonly FileUploadState[]): TransferProgress {
+	const total = states.reduce((sum, state) => sum + state.progress.total, 0);
+	const loaded = states.reduce((sum, state) => sum + state.progress.loaded, 0);
+	const speeds = states.filter((state) => state.status === 'uploading' && state.progress.bytesPerSecond !== null);
+	const bytesPerSecond = speeds.length > 0 ? speeds.reduce((sum, state) => sum + state.progress.bytesPerSecond!, 0) : null;
+	const left = total - loaded;
+	return {
+		loaded,
+		total,
+		fraction: total > 0 ? loaded / total : 1,
+		bytesPerSecond,
+		secondsLeft: left === 0 ? 0 : bytesPerSecond !== null && bytesPerSecond > 0 ? left / bytesPerSecond : null
+	};
 }
 
 interface GraphqlAnswer {
@@ -87,35 +268,41 @@ export function readAnswer(status: number, text: string): { id: string } | SendE
 	return new SendError('http', `HTTP ${status}`, undefined, {}, status);
 }
 
-export function sendMessage(message: NewMessage, files: readonly File[], callbacks: SendCallbacks = {}): Sending {
-	const request = new XMLHttpRequest();
-	const total = files.reduce((sum, file) => sum + file.size, 0);
-	const meter = new TransferMeter(total);
-
-	const result = new Promise<{ id: string }>((resolve, reject) => {
-		request.open('POST', GRAPHQL_PATH);
-		// required for multipart by the server (CSRF protection); see STACK.md
-		request.setRequestHeader('apollo-require-preflight', 'true');
-		request.setRequestHeader('accept', 'application/graphql-response+json, application/json');
-		request.upload.addEventListener('progress', (event) => {
-			// the multipart framing adds a little: scale to the files' own bytes
-			const loaded = event.lengthComputable && event.total > 0 ? (event.loaded / event.total) * total : event.loaded;
-			callbacks.onProgress?.(meter.update(loaded, performance.now()));
-		});
-		request.upload.addEventListener('load', () => {
-			callbacks.onProgress?.(meter.update(total, performance.now()));
-			callbacks.onUploaded?.();
-		});
-		request.addEventListener('load', () => {
-			const outcome = readAnswer(request.status, request.responseText);
-			if (outcome instanceof SendError) reject(outcome);
-			else resolve(outcome);
-		});
-		request.addEventListener('error', () => reject(new SendError('network', 'network error')));
-		request.addEventListener('timeout', () => reject(new SendError('network', 'timeout')));
-		request.addEventListener('abort', () => reject(new SendError('aborted', 'aborted')));
-		request.send(multipartBody(message, files));
+/** The JSON body of `sendMessage` with finished uploads. */
+export function sendMessageBody(message: NewMessage, uploads: readonly string[]): string {
+	return JSON.stringify({
+		operationName: 'SendMessage',
+		query: print(SendMessageDocument),
+		variables: { input: { ...message, uploads: [...uploads] } }
 	});
+}
 
-	return { result, abort: () => request.abort() };
+/** Sends the message naming its finished uploads; the new message's id, or a SendError. */
+export async function sendMessage(
+	message: NewMessage,
+	uploads: readonly string[],
+	fetcher: typeof fetch = fetch
+): Promise<{ id: string }> {
+	let response: Response;
+	try {
+		response = await fetcher(GRAPHQL_PATH, {
+			method: 'POST',
+			credentials: 'same-origin',
+			headers: {
+				'content-type': 'application/json',
+				accept: 'application/graphql-response+json, application/json',
+				'apollo-require-preflight': 'true'
+			},
+			body: sendMessageBody(message, uploads)
+		});
+	} catch {
+		throw new SendError('network', 'network error');
+	}
+	const outcome = readAnswer(response.status, await response.text().catch(() => ''));
+	if (outcome instanceof SendError) throw outcome;
+	return outcome;
+}
+
+function now(): number {
+	return typeof performance === 'undefined' ? Date.now() : performance.now();
 }

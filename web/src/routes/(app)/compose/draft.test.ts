@@ -64,7 +64,11 @@ describe('sendFailure', () => {
 			field: 'subject',
 			message: "L'objet doit comporter de 1 à 200 caractères."
 		});
-		expect(sendFailure(graphql('BAD_USER_INPUT', 'Autre refus.', { field: 'uploads' }))).toEqual({ message: 'Autre refus.' });
+		expect(sendFailure(graphql('BAD_USER_INPUT', 'Envoi de fichier inconnu.', { field: 'uploads' }))).toEqual({
+			field: 'files',
+			message: 'Envoi de fichier inconnu.'
+		});
+		expect(sendFailure(graphql('BAD_USER_INPUT', 'Autre refus.', { field: 'other' }))).toEqual({ message: 'Autre refus.' });
 		expect(sendFailure(graphql('FORBIDDEN', 'Un partenaire ne peut envoyer…')).field).toBe('recipients');
 	});
 
@@ -72,6 +76,13 @@ describe('sendFailure', () => {
 		expect(sendFailure({ kind: 'http', code: 'PAYLOAD_TOO_LARGE', message: 'Payload too large', extensions: {} })).toEqual({
 			field: 'files',
 			message: 'Les fichiers dépassent la taille maximale acceptée par PLEX.'
+		});
+	});
+
+	it("shows a failed upload's reason on the files", () => {
+		expect(sendFailure({ kind: 'upload', message: "Trop d'envois en cours", extensions: {} })).toEqual({
+			field: 'files',
+			message: "Trop d'envois en cours"
 		});
 	});
 

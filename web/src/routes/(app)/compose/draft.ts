@@ -67,6 +67,8 @@ const FIELDS: readonly DraftField[] = ['recipients', 'subject', 'comment', 'file
 export function sendFailure(error: { kind: string; code?: string; message: string; extensions: Record<string, unknown> }): SendFailure {
 	if (error.kind === 'aborted') return { message: "Envoi annulé : aucun message n'a été envoyé." };
 	if (error.kind === 'network') return { message: NETWORK_ERROR_MESSAGE };
+	// a file's upload failed for good: its message is already in the user's words
+	if (error.kind === 'upload') return { field: 'files', message: error.message };
 	// only a GraphQL error carries a message written for the user
 	const message =
 		error.kind === 'graphql'
@@ -89,7 +91,8 @@ export function sendFailure(error: { kind: string; code?: string; message: strin
 				message: message === GENERIC_ERROR_MESSAGE ? 'Les fichiers dépassent la taille maximale acceptée par PLEX.' : message
 			};
 		case 'BAD_USER_INPUT': {
-			const field = error.extensions['field'];
+			// a refused upload (unknown, expired, not complete) is about the files
+			const field = error.extensions['field'] === 'uploads' ? 'files' : error.extensions['field'];
 			return FIELDS.includes(field as DraftField) ? { field: field as DraftField, message } : { message };
 		}
 		default:
