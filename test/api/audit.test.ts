@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/accounts/user.entity.js';
-import { chainHash, verifyChain } from '../../server/src/audit/audit.service.js';
+import { chainedFieldsOf, chainHash, verifyChain, type AuditRow } from '../../server/src/audit/audit.service.js';
 import type { ApiClient } from '../support/api-client.js';
 import { buildUser, signIn, type BuiltUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -170,18 +170,7 @@ describe('the hash chain', () => {
   });
   afterAll(() => db?.end());
 
-  interface Row {
-    id: string;
-    seq: string;
-    type: string;
-    at: Date;
-    actor_id: string | null;
-    subject_user_id: string | null;
-    message_id: string | null;
-    data: Record<string, unknown>;
-    prev_hash: string;
-    hash: string;
-  }
+  type Row = AuditRow;
   const rows = async () => (await db.query<Row>('select * from audit_events order by seq')).rows;
   const insert = (r: Row) =>
     db.query('insert into audit_events (id, seq, type, at, actor_id, subject_user_id, message_id, data, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
@@ -199,7 +188,7 @@ describe('the hash chain', () => {
   /** A row whose own hash is right for its content (as a forger who read the code would make it). */
   const forge = (r: Omit<Row, 'hash'>): Row => ({
     ...r,
-    hash: chainHash({ id: r.id, seq: r.seq, type: r.type, at: r.at, actorId: r.actor_id, subjectUserId: r.subject_user_id, messageId: r.message_id, data: r.data, prevHash: r.prev_hash }),
+    hash: chainHash(chainedFieldsOf(r)),
   });
   /** Moves rows with seq > after by `by` (in two steps, as seq is unique). */
   const renumber = async (after: number, by: number) => {

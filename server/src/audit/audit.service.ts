@@ -167,7 +167,8 @@ export interface ChainCheck {
   problem?: { seq: string; id: string; kind: 'changed' | 'inserted' | 'removed'; message: string };
 }
 
-interface AuditRow {
+/** An audit_events row as the database returns it. */
+export interface AuditRow {
   id: string;
   seq: string;
   type: string;
@@ -178,6 +179,21 @@ interface AuditRow {
   data: Record<string, unknown>;
   prev_hash: string;
   hash: string;
+}
+
+/** The chained fields of a stored row, as hashed by `chainHash`. */
+export function chainedFieldsOf(row: Omit<AuditRow, 'hash'>): ChainedFields {
+  return {
+    id: row.id,
+    seq: String(row.seq),
+    type: row.type,
+    at: new Date(row.at),
+    actorId: row.actor_id,
+    subjectUserId: row.subject_user_id,
+    messageId: row.message_id,
+    data: row.data,
+    prevHash: row.prev_hash,
+  };
 }
 
 /**
@@ -209,17 +225,7 @@ export async function verifyChain(em: EntityManager, batch = 1000): Promise<Chai
     );
     if (rows.length === 0) return { ok: true, checked };
     for (const row of rows) {
-      const fields: ChainedFields = {
-        id: row.id,
-        seq: String(row.seq),
-        type: row.type,
-        at: new Date(row.at),
-        actorId: row.actor_id,
-        subjectUserId: row.subject_user_id,
-        messageId: row.message_id,
-        data: row.data,
-        prevHash: row.prev_hash,
-      };
+      const fields = chainedFieldsOf(row);
       const seq = BigInt(row.seq);
       const fail = (problem: NonNullable<ChainCheck['problem']>, good = checked): ChainCheck => ({ ok: false, checked: good, problem });
       if (chainHash(fields) !== row.hash) {

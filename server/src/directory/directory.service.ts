@@ -45,6 +45,14 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Users whose address or name contains `search` (as typed, wildcards taken literally); all when empty. */
+function matching(search: string | undefined) {
+  const term = search?.trim();
+  if (!term) return {};
+  const pattern = `%${escapeLike(term)}%`;
+  return { $or: [{ email: { $ilike: pattern } }, { displayName: { $ilike: pattern } }] };
+}
+
 export class DirectoryService {
   constructor(
     private readonly clock: Clock,
@@ -58,25 +66,18 @@ export class DirectoryService {
   async searchRecipients(em: EntityManager, viewer: Viewer, search: string | undefined, first = 20): Promise<User[]> {
     const limit = Math.min(Math.max(first, 1), 100);
     const roles = viewer.user.role === Role.PARTNER ? [Role.AGENT, Role.ADMIN] : [Role.AGENT, Role.ADMIN, Role.PARTNER];
-    const term = search?.trim();
     return em.find(
       User,
-      {
-        status: UserStatus.ACTIVE,
-        role: { $in: roles },
-        id: { $ne: viewer.user.id },
-        ...(term ? { $or: [{ email: { $ilike: `%${escapeLike(term)}%` } }, { displayName: { $ilike: `%${escapeLike(term)}%` } }] } : {}),
-      },
+      { status: UserStatus.ACTIVE, role: { $in: roles }, id: { $ne: viewer.user.id }, ...matching(search) },
       { orderBy: { displayName: 'asc', email: 'asc' }, limit, populate: ['organization'] },
     );
   }
 
   /** Every account, whatever its status: the admins' view. */
   async listUsers(em: EntityManager, search: string | undefined, first = 50): Promise<User[]> {
-    const term = search?.trim();
     return em.find(
       User,
-      term ? { $or: [{ email: { $ilike: `%${escapeLike(term)}%` } }, { displayName: { $ilike: `%${escapeLike(term)}%` } }] } : {},
+      matching(search),
       { orderBy: { displayName: 'asc', email: 'asc' }, limit: Math.min(Math.max(first, 1), 200), populate: ['organization'] },
     );
   }

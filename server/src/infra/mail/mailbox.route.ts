@@ -2,9 +2,7 @@
 // Mounted only while the embedded catcher is in use (SMTP_URL unset).
 import { Router } from 'express';
 import type { MailCatcher } from './catcher.js';
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from './templates.js';
 
 /** Escapes the text, then makes its http(s) links clickable. */
 const linkify = (text: string) =>
