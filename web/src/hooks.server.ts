@@ -4,6 +4,8 @@ import { redirect } from '@sveltejs/kit';
 import type { Handle, HandleFetch, HandleServerError } from '@sveltejs/kit/hooks';
 import { loginPath } from '#lib/accounts/redirect-target.ts';
 import { loadViewer } from '#lib/accounts/viewer.server.ts';
+import { ERROR_WORDING } from '#lib/graphql/errors.ts';
+import { chooseLocale, DEFAULT_LOCALE, isLocale, LOCALE_COOKIE } from '#lib/i18n/locale.ts';
 import { fetchFromPlexServer, isPlexApiRequest } from '#lib/graphql/plex-server-fetch.ts';
 
 /** Routes under src/routes/(app) need a session; the others are public. */
@@ -13,6 +15,7 @@ function needsSession(routeId: string | null): boolean {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.viewer = await loadViewer(event.fetch);
+	event.locals.locale = chooseLocale(event.locals.viewer?.locale, event.cookies.get(LOCALE_COOKIE));
 
 	if (needsSession(event.route.id) && !event.locals.viewer) {
 		redirect(303, loginPath(event.url));
@@ -21,7 +24,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// page data is loaded by universal `load` functions whose GraphQL answers are inlined in the
 	// page; they read the answer's content type, which must then be inlined too
 	const response = await resolve(event, {
-		filterSerializedResponseHeaders: (name) => name === 'content-type'
+		filterSerializedResponseHeaders: (name) => name === 'content-type',
+		transformPageChunk: ({ html }) => html.replace('%plex.lang%', event.locals.locale)
 	});
 	// pages show who is signed in: no shared or back-button cache
 	if (!response.headers.has('cache-control')) {
@@ -44,6 +48,7 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind === 'unknown') {
 		console.error(`[web] ${event.request.method} ${event.url.pathname}:`, error);
-		return { message: 'Une erreur inattendue est survenue.' };
+		const locale = isLocale(event.locals.locale) ? event.locals.locale : DEFAULT_LOCALE;
+		return { message: ERROR_WORDING[locale].generic, reason: 'generic' };
 	}
 };

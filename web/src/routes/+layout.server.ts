@@ -3,5 +3,5 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, fetch }) => {
 	const { mailCatcher } = await loadFeatures(fetch);
-	return { viewer: locals.viewer, mailCatcher };
+	return { viewer: locals.viewer, locale: locals.locale, mailCatcher };
 };

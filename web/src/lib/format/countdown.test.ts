@@ -33,3 +33,12 @@ describe('countdown', () => {
 		expect(nextTick(later(500), now)).toBe(1_000);
 	});
 });
+
+describe('countdown in English', () => {
+	it('says the same in English', () => {
+		expect(countdown(later(6 * DAY + 23 * HOUR + 59 * MIN), now, 'en').text).toBe('Expires in 6 days and 23 hours');
+		expect(countdown(later(DAY + HOUR), now, 'en').remaining).toBe('1 day and 1 hour');
+		expect(countdown(later(59_000), now, 'en').remaining).toBe('less than a minute');
+		expect(countdown(later(0), now, 'en').text).toBe('Expired');
+	});
+});

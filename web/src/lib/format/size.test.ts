@@ -51,3 +51,15 @@ describe('formatSpeed and formatDuration', () => {
 		expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('—');
 	});
 });
+
+describe('in English', () => {
+	it('uses English units and a decimal point', () => {
+		expect(formatSize(1, { locale: 'en' })).toBe(s('1 byte'));
+		expect(formatSize(0, { locale: 'en' })).toBe(s('0 bytes'));
+		expect(formatSize(1536, { locale: 'en' })).toBe(s('1.5 KB'));
+		expect(formatSize(2_200_000_000, { precise: true, locale: 'en' })).toBe(s('2.05 GB'));
+		expect(formatSpeed(2.5 * 1024 * 1024, 'en')).toBe(s('2.5 MB/s'));
+		expect(formatDuration(0, 'en')).toBe('less than a second');
+		expect(formatDuration(125, 'en')).toBe(s('2 min 5 s'));
+	});
+});

@@ -73,3 +73,26 @@ describe('describeError', () => {
 		expect(messageForGraphqlError(undefined)).toBe(GENERIC_ERROR_MESSAGE);
 	});
 });
+
+describe('in English', () => {
+	it('words the app\'s own messages in English', () => {
+		expect(loginErrorMessage(graphqlError({ code: 'UNAUTHENTICATED' }), 'en')).toBe('Incorrect e-mail address or password.');
+		expect(loginErrorMessage(graphqlError({ code: 'RATE_LIMITED', retryAfterSeconds: 290 }), 'en')).toBe(
+			'Too many attempts. Try again in 5 minutes.'
+		);
+		expect(describeError(graphqlError({ code: 'INTERNAL_SERVER_ERROR' }), 'en')).toBe(
+			'Something unexpected went wrong. Please try again in a few moments.'
+		);
+		expect(describeError(new CombinedError({ networkError: new Error('fetch failed') }), 'en')).toBe(
+			'The PLEX service is not answering. Check your connection and try again.'
+		);
+		expect(describeError(graphqlError({ code: 'UNAUTHENTICATED' }), 'en')).toBe(
+			'Your session has expired: sign in again to continue.'
+		);
+	});
+
+	it("passes the server's domain message through (the server words it in the user's language)", () => {
+		const error = graphqlError({ code: 'NOT_FOUND' }, 'Message not found.');
+		expect(describeError(error, 'en')).toBe('Message not found.');
+	});
+});

@@ -11,7 +11,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, url, parent, depends }) => {
 	const { viewer } = await parent();
 	if (viewer?.role !== 'ADMIN') {
-		error(403, { message: 'Accès refusé', detail: "L'administration de PLEX est réservée aux administrateurs." });
+		error(403, { message: 'Forbidden', reason: 'adminOnly' });
 	}
 	depends(USERS_DEPENDENCY);
 	const search = url.searchParams.get('q')?.trim() ?? '';

@@ -4,11 +4,11 @@ import { MESSAGES_DEPENDENCY } from '#lib/messages/refresh.ts';
 import { error } from '@sveltejs/kit';
 import type { PageLoad } from './$types';
 
-const NOT_FOUND = "Ce message n'existe pas, a été supprimé, ou ne vous est pas adressé.";
-
 export const load: PageLoad = async ({ fetch, url, params, depends }) => {
 	depends(MESSAGES_DEPENDENCY);
-	const { message } = await loadQuery({ fetch, url }, MessageDocument, { id: params.id }, { notFound: NOT_FOUND });
-	if (!message) error(404, { message: 'Introuvable', detail: NOT_FOUND });
+	const { message } = await loadQuery({ fetch, url }, MessageDocument, { id: params.id }, {
+		notFound: 'messageNotFound'
+	});
+	if (!message) error(404, { message: 'Not found', reason: 'messageNotFound' });
 	return { message };
 };

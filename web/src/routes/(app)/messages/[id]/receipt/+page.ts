@@ -6,7 +6,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, url, params, depends }) => {
 	depends(MESSAGES_DEPENDENCY);
 	const { receipt } = await loadQuery({ fetch, url }, ReceiptDocument, { messageId: params.id }, {
-		notFound: "Aucun message ne correspond, ou vous n'en êtes ni l'expéditeur ni un destinataire."
+		notFound: 'receiptNotFound'
 	});
 	return { receipt };
 };
