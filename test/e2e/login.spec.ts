@@ -1,58 +1,15 @@
-// Signing in, a wrong password, and a password reset through the caught e-mail.
-import type { APIRequestContext, Page } from '@playwright/test';
+// Signing in, a wrong password, activating a new account and resetting a password through the
+// caught e-mails.
+import type { Page } from '@playwright/test';
 import { demoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, test } from './fixtures.ts';
+import { displayName, graphql, passwordLinkFor, signIn } from './plex-api.ts';
 
-interface CaughtMail {
-	id: string;
-	to: string[];
-	subject: string;
-	text: string;
-	html: string;
-	date: string;
-}
-
-const RESET_LINK = /https?:\/\/[^\s"'<>]+\/reset-password\?token=[^\s"'<>&]+/;
-
-async function signIn(page: Page, email: string, password: string) {
+/** Signs in through the login form. */
+async function signInOnPage(page: Page, email: string, password: string) {
 	await page.getByLabel('Adresse e-mail').fill(email);
 	await page.getByLabel('Mot de passe', { exact: true }).fill(password);
 	await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-/** The display name the server knows for the signed-in user of `request`'s context. */
-async function displayName(request: APIRequestContext): Promise<string> {
-	const response = await request.post('/graphql', {
-		headers: { 'apollo-require-preflight': 'true' },
-		data: { query: 'query Me { me { displayName } }' }
-	});
-	const body = (await response.json()) as { data?: { me: { displayName: string } | null } };
-	const name = body.data?.me?.displayName;
-	if (!name) throw new Error(`not signed in: ${JSON.stringify(body)}`);
-	return name;
-}
-
-/** The newest reset link mailed to `email` since `since`, read from the demo mailbox. */
-async function resetLinkFor(request: APIRequestContext, email: string, since: number): Promise<string> {
-	let link: string | undefined;
-	await expect
-		.poll(
-			async () => {
-				const response = await request.get('/dev/mailbox.json');
-				const mails = (await response.json()) as CaughtMail[];
-				const mail = mails.find(
-					(m) =>
-						m.to.some((to) => to.toLowerCase().includes(email.toLowerCase())) &&
-						Date.parse(m.date) >= since - 2_000 &&
-						RESET_LINK.test(m.text)
-				);
-				link = mail?.text.match(RESET_LINK)?.[0];
-				return link;
-			},
-			{ message: `a reset e-mail to ${email}`, timeout: 20_000 }
-		)
-		.toBeTruthy();
-	return link!;
 }
 
 test('an agent signs in from the home page and signs out', async ({ page, plex, checkPage }) => {
@@ -68,7 +25,7 @@ test('an agent signs in from the home page and signs out', async ({ page, plex, 
 	await checkPage(page, 'login');
 	await expectPhoneLayout(page, 'login-phone');
 
-	await signIn(page, agent.email, agent.password);
+	await signInOnPage(page, agent.email, agent.password);
 	await expect(page).toHaveURL((url) => url.pathname === '/' && url.search === '');
 	const name = await displayName(page.request);
 	// the home page is the inbox, greeting the user
@@ -93,7 +50,7 @@ test('a wrong password shows the French error', async ({ page, plex, checkPage }
 	const agent = demoAccount(plex, 'agent');
 
 	await page.goto('/login');
-	await signIn(page, agent.email, `${agent.password}-faux`);
+	await signInOnPage(page, agent.email, `${agent.password}-faux`);
 
 	await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveText(
 		'Adresse e-mail ou mot de passe incorrect.'
@@ -125,7 +82,7 @@ test('a partner resets a forgotten password from the e-mailed link', async ({ pa
 	);
 	await checkPage(page, 'forgot-password-sent');
 
-	const link = await resetLinkFor(page.request, partner.email, requestedAt);
+	const { link } = await passwordLinkFor(page.request, partner.email, requestedAt);
 	expect(new URL(link).origin).toBe(plex.baseURL);
 	await page.goto(link);
 	await expect(page).toHaveTitle('Nouveau mot de passe — PLEX');
@@ -147,8 +104,53 @@ test('a partner resets a forgotten password from the e-mailed link', async ({ pa
 
 	await page.getByRole('link', { name: 'Se connecter' }).click();
 	await expect(page).toHaveURL((url) => url.pathname === '/login');
-	await signIn(page, partner.email, newPassword);
+	await signInOnPage(page, partner.email, newPassword);
 	await expect(page).toHaveURL((url) => url.pathname === '/');
 	await expect(page.locator('.lead')).toContainText(`Bonjour, ${await displayName(page.request)}`);
 	await expect(page.getByText('Partenaire', { exact: true })).toBeVisible();
+});
+
+test('a new agent activates the account from the caught e-mail, then signs in', async ({ page, plex, checkPage, newSession }) => {
+	const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+	const email = `activation.${tag}@justice.example`;
+	const password = `Premier-mot-de-passe-${tag}`;
+
+	// an admin creates the account (the administration screen has its own test)
+	const adminContext = await newSession();
+	await signIn(adminContext.request, demoAccount(plex, 'admin'));
+	const createdAt = Date.now();
+	await graphql(adminContext.request, 'mutation C($input: CreateUserInput!) { createUser(input: $input) { id } }', {
+		input: { email, displayName: `Agent ${tag}`, role: 'AGENT' }
+	});
+
+	const { link, mail } = await passwordLinkFor(page.request, email, createdAt);
+	expect(mail.subject).toBe('Activez votre compte PLEX');
+	expect(new URL(link).origin).toBe(plex.baseURL);
+
+	// not yet active: the password does not open a session
+	await page.goto('/login');
+	await signInOnPage(page, email, password);
+	await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveText('Adresse e-mail ou mot de passe incorrect.');
+
+	await page.goto(link);
+	await expect(page).toHaveTitle('Nouveau mot de passe — PLEX');
+	await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(password);
+	await page.getByLabel('Confirmer le nouveau mot de passe').fill(password);
+	await expect(page.locator('#password-rules li[data-met="false"]')).toHaveCount(0);
+	await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+	await expect(page.getByRole('status')).toContainText('Votre nouveau mot de passe est enregistré.');
+	await checkPage(page, 'activation-done');
+
+	// the link is single-use
+	await page.goto(link);
+	await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(`${password}-bis`);
+	await page.getByLabel('Confirmer le nouveau mot de passe').fill(`${password}-bis`);
+	await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+	await expect(page.getByRole('heading', { name: 'Lien expiré ou déjà utilisé' })).toBeFocused();
+
+	await page.goto('/login');
+	await signInOnPage(page, email, password);
+	await expect(page).toHaveURL((url) => url.pathname === '/');
+	await expect(page.locator('.lead')).toContainText(`Bonjour, Agent ${tag}`);
+	await expect(page.getByText('Agent du ministère')).toBeVisible();
 });

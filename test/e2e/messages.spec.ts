@@ -7,49 +7,17 @@
 // Each test makes its own data (unique subjects and addresses), so tests and projects are independent.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { APIRequestContext, Download, Page, WebSocketRoute } from '@playwright/test';
+import type { Download, Page, WebSocketRoute } from '@playwright/test';
 import yauzl from 'yauzl';
 import { demoAccount, type DemoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, saveScreenshot, test } from './fixtures.ts';
+import { sendByApi, signIn } from './plex-api.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const unique = (label: string) => `${label} ${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 // login.spec.ts changes partner-lawyer's password: the partner here is the expert.
 const PARTNER = 'partner-expert';
-
-/** Signs in through the API (the login page has its own tests): the context keeps the cookie. */
-async function signIn(request: APIRequestContext, account: DemoAccount): Promise<void> {
-	const response = await request.post('/graphql', {
-		headers: { 'apollo-require-preflight': 'true' },
-		data: {
-			query: 'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id } }',
-			variables: { email: account.email, password: account.password }
-		}
-	});
-	const body = (await response.json()) as { errors?: unknown };
-	expect(body.errors, `sign-in of ${account.label}`).toBeUndefined();
-}
-
-/** Sends a message through the API, as a script would (for tests that need one to exist). */
-async function sendByApi(request: APIRequestContext, to: string, subject: string): Promise<string> {
-	// a FormData keeps the parts in order: the spec wants `operations`, `map`, then the files
-	const form = new FormData();
-	form.append(
-		'operations',
-		JSON.stringify({
-			query: 'mutation S($input: SendMessageInput!) { sendMessage(input: $input) { id } }',
-			variables: { input: { recipients: [to], subject, lifetimeDays: 3, files: [null] } }
-		})
-	);
-	form.append('map', JSON.stringify({ '0': ['variables.input.files.0'] }));
-	form.append('0', new Blob(['Note de service.'], { type: 'text/plain' }), 'note.txt');
-	const response = await request.post('/graphql', { headers: { 'apollo-require-preflight': 'true' }, multipart: form });
-	if (!response.ok()) throw new Error(`sendMessage: HTTP ${response.status()} ${(await response.text()).slice(0, 300)}`);
-	const body = (await response.json()) as { data?: { sendMessage: { id: string } }; errors?: unknown };
-	expect(body.errors).toBeUndefined();
-	return body.data!.sendMessage.id;
-}
 
 /** Waits until the page listens to the live events (the layout marks `<html data-live>`). */
 async function expectLive(page: Page): Promise<void> {

@@ -1,6 +1,6 @@
 // Server hooks: who is signed in (for every page and data request), the guard of the
 // signed-in pages, and the route for the app's own API calls to the PLEX server.
-import { redirect } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Handle, HandleFetch, HandleServerError } from '@sveltejs/kit/hooks';
 import { loginPath } from '#lib/accounts/redirect-target.ts';
 import { loadViewer } from '#lib/accounts/viewer.server.ts';
@@ -13,9 +13,31 @@ function needsSession(routeId: string | null): boolean {
 	return routeId?.startsWith('/(app)') ?? false;
 }
 
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * The language asked for by a signed-out visitor: `?lang=en` on a link (the activation and
+ * reset e-mails carry the account's language) is kept in the cookie the switch also sets;
+ * otherwise the cookie's.
+ */
+function signedOutLanguage(event: RequestEvent): string | undefined {
+	const requested = event.url.searchParams.get('lang');
+	if (!event.locals.viewer && isLocale(requested)) {
+		event.cookies.set(LOCALE_COOKIE, requested, {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			secure: event.url.protocol === 'https:',
+			maxAge: YEAR_SECONDS
+		});
+		return requested;
+	}
+	return event.cookies.get(LOCALE_COOKIE);
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.viewer = await loadViewer(event.fetch);
-	event.locals.locale = chooseLocale(event.locals.viewer?.locale, event.cookies.get(LOCALE_COOKIE));
+	event.locals.locale = chooseLocale(event.locals.viewer?.locale, signedOutLanguage(event));
 
 	if (needsSession(event.route.id) && !event.locals.viewer) {
 		redirect(303, loginPath(event.url));

@@ -1,6 +1,7 @@
 // Live password checklist for the reset / activation form (DESIGN.md rule 3).
 // It mirrors the rules a user can see while typing; the server stays the judge and also
 // refuses common passwords and the account's own e-mail address (WEAK_PASSWORD).
+import { DEFAULT_LOCALE, type Locale, type Translations } from '#lib/i18n/locale.ts';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -17,11 +18,39 @@ export interface ChecklistItem {
 	met: boolean;
 }
 
-export const CHARACTER_CLASS_LABELS: Record<CharacterClass, string> = {
-	upper: 'une majuscule',
-	lower: 'une minuscule',
-	digit: 'un chiffre',
-	special: 'un caractère spécial'
+export const CHARACTER_CLASS_LABELS: Translations<Record<CharacterClass, string>> = {
+	fr: {
+		upper: 'une majuscule',
+		lower: 'une minuscule',
+		digit: 'un chiffre',
+		special: 'un caractère spécial'
+	},
+	en: {
+		upper: 'an upper-case letter',
+		lower: 'a lower-case letter',
+		digit: 'a digit',
+		special: 'a special character'
+	}
+};
+
+/** The label of each rule of the checklist, in each language. */
+export const CHECKLIST_LABELS: Translations<Record<ChecklistRule, string>> = {
+	fr: {
+		minLength: `Au moins ${PASSWORD_MIN_LENGTH} caractères`,
+		distinct: `Au moins ${PASSWORD_MIN_DISTINCT} caractères différents`,
+		classes:
+			'Au moins 2 types de caractères parmi : majuscule, minuscule, chiffre, caractère spécial',
+		maxLength: `Au plus ${PASSWORD_MAX_LENGTH} caractères`,
+		confirmation: 'La confirmation est identique au mot de passe'
+	},
+	en: {
+		minLength: `At least ${PASSWORD_MIN_LENGTH} characters`,
+		distinct: `At least ${PASSWORD_MIN_DISTINCT} different characters`,
+		classes:
+			'At least 2 types of character among: upper-case letter, lower-case letter, digit, special character',
+		maxLength: `At most ${PASSWORD_MAX_LENGTH} characters`,
+		confirmation: 'The confirmation matches the password'
+	}
 };
 
 /** Length in Unicode code points, as the server counts it (an emoji is one character). */
@@ -39,8 +68,13 @@ export function characterClasses(password: string): Record<CharacterClass, boole
 	};
 }
 
-/** The visible rules, in display order, each with whether `password` meets it. */
-export function passwordChecklist(password: string, confirmation?: string): ChecklistItem[] {
+/** The visible rules, in display order, each with whether `password` meets it, in `locale`. */
+export function passwordChecklist(
+	password: string,
+	confirmation?: string,
+	locale: Locale = DEFAULT_LOCALE
+): ChecklistItem[] {
+	const labels = CHECKLIST_LABELS[locale];
 	const length = passwordLength(password);
 	const distinct = new Set(password).size; // a string iterates by code point
 	const classes = Object.values(characterClasses(password)).filter(Boolean).length;
@@ -48,23 +82,22 @@ export function passwordChecklist(password: string, confirmation?: string): Chec
 	const items: ChecklistItem[] = [
 		{
 			rule: 'minLength',
-			label: `Au moins ${PASSWORD_MIN_LENGTH} caractères`,
+			label: labels.minLength,
 			met: length >= PASSWORD_MIN_LENGTH
 		},
 		{
 			rule: 'distinct',
-			label: `Au moins ${PASSWORD_MIN_DISTINCT} caractères différents`,
+			label: labels.distinct,
 			met: distinct >= PASSWORD_MIN_DISTINCT
 		},
 		{
 			rule: 'classes',
-			label:
-				'Au moins 2 types de caractères parmi : majuscule, minuscule, chiffre, caractère spécial',
+			label: labels.classes,
 			met: classes >= PASSWORD_MIN_CLASSES
 		},
 		{
 			rule: 'maxLength',
-			label: `Au plus ${PASSWORD_MAX_LENGTH} caractères`,
+			label: labels.maxLength,
 			met: length <= PASSWORD_MAX_LENGTH
 		}
 	];
@@ -72,7 +105,7 @@ export function passwordChecklist(password: string, confirmation?: string): Chec
 	if (confirmation !== undefined) {
 		items.push({
 			rule: 'confirmation',
-			label: 'La confirmation est identique au mot de passe',
+			label: labels.confirmation,
 			met: confirmation.length > 0 && confirmation === password
 		});
 	}

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { coalesce, messageIdOfPath, newMessageNotice } from './live-events.ts';
+import { coalesce, deletedMessageNotice, messageIdOfPath, newMessageNotice } from './live-events.ts';
 
 describe('newMessageNotice', () => {
-	it('names the sender and the subject', () => {
-		expect(newMessageNotice({ subject: 'Pièces', sender: { displayName: 'Bruno Greffier' } })).toBe(
-			'Nouveau message de Bruno Greffier : Pièces'
-		);
+	const message = { subject: 'Pièces', sender: { displayName: 'Bruno Greffier' } };
+
+	it('names the sender and the subject, in French by default', () => {
+		expect(newMessageNotice(message)).toBe('Nouveau message de Bruno Greffier : Pièces');
+		expect(newMessageNotice(message, 'fr')).toBe('Nouveau message de Bruno Greffier : Pièces');
+	});
+
+	it('names the sender and the subject in English', () => {
+		expect(newMessageNotice(message, 'en')).toBe('New message from Bruno Greffier: Pièces');
+	});
+});
+
+describe('deletedMessageNotice', () => {
+	it('names who deleted the message, in both languages', () => {
+		const by = { displayName: 'Bruno Greffier' };
+		expect(deletedMessageNotice(by)).toBe('Ce message a été supprimé par Bruno Greffier.');
+		expect(deletedMessageNotice(by, 'en')).toBe('This message has been deleted by Bruno Greffier.');
 	});
 });
 

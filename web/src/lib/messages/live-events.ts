@@ -1,12 +1,35 @@
 // What the live updates (live.ts) decide, apart from the browser: the notice of a new message,
 // the message a page shows, and how a burst of events turns into few reloads.
 import type { LiveMessageReceivedSubscription } from '#lib/graphql/generated/graphql.ts';
+import { DEFAULT_LOCALE, type Locale, type Translations } from '#lib/i18n/locale.ts';
 
 type NewMessage = LiveMessageReceivedSubscription['messageReceived'];
 
+const NOTICES: Translations<{
+	newMessage: (sender: string, subject: string) => string;
+	deletedBy: (name: string) => string;
+}> = {
+	fr: {
+		newMessage: (sender, subject) => `Nouveau message de ${sender} : ${subject}`,
+		deletedBy: (name) => `Ce message a été supprimé par ${name}.`
+	},
+	en: {
+		newMessage: (sender, subject) => `New message from ${sender}: ${subject}`,
+		deletedBy: (name) => `This message has been deleted by ${name}.`
+	}
+};
+
 /** The announcement of a new message, as the status region reads it. */
-export function newMessageNotice(message: Pick<NewMessage, 'subject'> & { sender: Pick<NewMessage['sender'], 'displayName'> }): string {
-	return `Nouveau message de ${message.sender.displayName} : ${message.subject}`;
+export function newMessageNotice(
+	message: Pick<NewMessage, 'subject'> & { sender: Pick<NewMessage['sender'], 'displayName'> },
+	locale: Locale = DEFAULT_LOCALE
+): string {
+	return NOTICES[locale].newMessage(message.sender.displayName, message.subject);
+}
+
+/** The notice shown after leaving a message someone else has just deleted. */
+export function deletedMessageNotice(deletedBy: { displayName: string }, locale: Locale = DEFAULT_LOCALE): string {
+	return NOTICES[locale].deletedBy(deletedBy.displayName);
 }
 
 /** The message id a pathname shows (/messages/<id> or its receipt), if any. */

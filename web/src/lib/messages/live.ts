@@ -4,7 +4,8 @@
 // own changes, without a reload. A new message is also announced (the layout's status region).
 // graphql-ws reconnects by itself after a drop; once reconnected, the pages reload once, to catch
 // up with whatever happened while the socket was down.
-// Browser only: started by the (app) layout on mount, stopped when it unmounts.
+// Browser only: started by the (app) layout on mount, stopped when it unmounts. The notices are
+// worded in the page's language at the time of the event.
 import { goto } from '$app/navigation';
 import { graphqlClient, graphqlWsClient } from '#lib/graphql/client.ts';
 import {
@@ -14,8 +15,9 @@ import {
 	LiveMessageReceivedDocument,
 	LiveMessageViewedDocument
 } from '#lib/graphql/generated/graphql.ts';
+import { currentLocale } from '#lib/i18n/current.ts';
 import { notice } from '#lib/layout/notice.svelte.ts';
-import { coalesce, messageIdOfPath, newMessageNotice } from './live-events.ts';
+import { coalesce, deletedMessageNotice, messageIdOfPath, newMessageNotice } from './live-events.ts';
 import { refreshMessages } from './refresh.ts';
 
 export type LiveState = 'connecting' | 'connected' | 'disconnected';
@@ -53,7 +55,7 @@ export function startLiveUpdates({ viewerId, onState }: LiveOptions): () => void
 	const subscriptions = [
 		client.subscription(LiveMessageReceivedDocument, {}).subscribe(({ data }) => {
 			if (!data) return;
-			notice.show(newMessageNotice(data.messageReceived));
+			notice.show(newMessageNotice(data.messageReceived, currentLocale()));
 			void refresh();
 		}),
 		client.subscription(LiveMessageViewedDocument, {}).subscribe(({ data }) => {
@@ -69,7 +71,7 @@ export function startLiveUpdates({ viewerId, onState }: LiveOptions): () => void
 				// the viewer's own deletion: the page that made it moves on by itself
 				if (by.id === viewerId) return;
 				void goto('/', { replaceState: true }).then(() =>
-					notice.show(`Ce message a été supprimé par ${by.displayName}.`)
+					notice.show(deletedMessageNotice(by, currentLocale()))
 				);
 				return;
 			}

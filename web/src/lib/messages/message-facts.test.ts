@@ -32,13 +32,27 @@ describe('downloadsByFile', () => {
 });
 
 describe('labels', () => {
-	it('counts files in French', () => {
+	it('counts files in French by default', () => {
 		expect(fileCount(1)).toBe('1 fichier');
 		expect(fileCount(2)).toBe('2 fichiers');
+		expect(fileCount(2, 'fr')).toBe('2 fichiers');
+	});
+
+	it('counts files in English', () => {
+		expect(fileCount(0, 'en')).toBe('0 files');
+		expect(fileCount(1, 'en')).toBe('1 file');
+		expect(fileCount(2, 'en')).toBe('2 files');
 	});
 
 	it('names audit events, and shows unknown ones as they are', () => {
 		expect(auditEventLabel('file.downloaded')).toBe('Fichier téléchargé');
+		expect(auditEventLabel('file.downloaded', 'fr')).toBe('Fichier téléchargé');
 		expect(auditEventLabel('something.new')).toBe('something.new');
+	});
+
+	it('names audit events in English', () => {
+		expect(auditEventLabel('file.downloaded', 'en')).toBe('File downloaded');
+		expect(auditEventLabel('message.sent', 'en')).toBe('Message sent: documents made available');
+		expect(auditEventLabel('something.new', 'en')).toBe('something.new');
 	});
 });

@@ -1,4 +1,5 @@
 // Facts the message pages show, derived from the API's shapes.
+import { DEFAULT_LOCALE, type Locale, type Translations } from '#lib/i18n/locale.ts';
 
 interface WithRecipients {
 	recipients: readonly { user: { id: string }; viewedAt: string | null }[];
@@ -10,9 +11,14 @@ export function isUnreadBy(message: WithRecipients, viewerId: string): boolean {
 	return own !== undefined && own.viewedAt === null;
 }
 
-/** "1 fichier", "3 fichiers". */
-export function fileCount(count: number): string {
-	return `${count} fichier${count > 1 ? 's' : ''}`;
+const FILE_COUNT: Translations<(count: number) => string> = {
+	fr: (count) => `${count} fichier${count > 1 ? 's' : ''}`,
+	en: (count) => `${count} file${count === 1 ? '' : 's'}`
+};
+
+/** "1 fichier", "3 fichiers" / "1 file", "3 files". */
+export function fileCount(count: number, locale: Locale = DEFAULT_LOCALE): string {
+	return FILE_COUNT[locale](count);
 }
 
 /** The first complete download of each file by one recipient, by file id. */

@@ -67,6 +67,16 @@ describe('uploadFailureMessage', () => {
 		expect(uploadFailureMessage(400, '<html>stack</html>')).toBe("L'envoi de ce fichier a échoué. Réessayez.");
 		expect(uploadFailureMessage(413, '')).toContain('taille maximale');
 	});
+
+	it('says it in English', () => {
+		expect(uploadFailureMessage(0, '', 'en')).toBe(
+			'The connection to the server is lost: the upload will resume as soon as it is back.'
+		);
+		expect(uploadFailureMessage(413, '', 'en')).toBe('This file exceeds the maximum size PLEX accepts.');
+		expect(uploadFailureMessage(401, '', 'en')).toMatch(/session has expired/);
+		expect(uploadFailureMessage(400, '<html>stack</html>', 'en')).toBe('The upload of this file failed. Try again.');
+		expect(uploadFailureMessage(429, 'Too many uploads in progress', 'en')).toBe('Too many uploads in progress');
+	});
 });
 
 describe('combinedProgress', () => {

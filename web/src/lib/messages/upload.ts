@@ -8,6 +8,7 @@ import { print } from 'graphql';
 import { Upload, type DetailedError } from 'tus-js-client';
 import { SendMessageDocument, type SendMessageInput } from '#lib/graphql/generated/graphql.ts';
 import { GRAPHQL_PATH } from '#lib/graphql/client.ts';
+import { DEFAULT_LOCALE, type Locale, type Translations } from '#lib/i18n/locale.ts';
 import { TransferMeter, type TransferProgress } from './transfer-meter.ts';
 
 export const UPLOADS_PATH = '/uploads';
@@ -45,14 +46,37 @@ export function shouldRetryStatus(status: number): boolean {
 	return status === 0 || status >= 500 || status === 409 || status === 423;
 }
 
+interface UploadWording {
+	offline: string;
+	tooLarge: string;
+	sessionExpired: string;
+	failed: string;
+}
+
+const WORDING: Translations<UploadWording> = {
+	fr: {
+		offline: "La connexion au serveur est interrompue : l'envoi reprendra dès son retour.",
+		tooLarge: 'Ce fichier dépasse la taille maximale acceptée par PLEX.',
+		sessionExpired: 'Votre session a expiré : reconnectez-vous, puis choisissez à nouveau ce fichier.',
+		failed: "L'envoi de ce fichier a échoué. Réessayez."
+	},
+	en: {
+		offline: 'The connection to the server is lost: the upload will resume as soon as it is back.',
+		tooLarge: 'This file exceeds the maximum size PLEX accepts.',
+		sessionExpired: 'Your session has expired: sign in again, then choose this file again.',
+		failed: 'The upload of this file failed. Try again.'
+	}
+};
+
 /** The user's words for a tus failure (the server's refusals say why in their body). */
-export function uploadFailureMessage(status: number, body: string): string {
+export function uploadFailureMessage(status: number, body: string, locale: Locale = DEFAULT_LOCALE): string {
+	const wording = WORDING[locale];
 	const reason = body.trim();
-	if (status === 0) return 'La connexion au serveur est interrompue : l\'envoi reprendra dès son retour.';
-	if (status === 413) return 'Ce fichier dépasse la taille maximale acceptée par PLEX.';
-	if (status === 401 || status === 403) return 'Votre session a expiré : reconnectez-vous, puis choisissez à nouveau ce fichier.';
+	if (status === 0) return wording.offline;
+	if (status === 413) return wording.tooLarge;
+	if (status === 401 || status === 403) return wording.sessionExpired;
 	if (status >= 400 && status < 500 && reason && reason.length < 300 && !reason.startsWith('<')) return reason;
-	return "L'envoi de ce fichier a échoué. Réessayez.";
+	return wording.failed;
 }
 
 export type FileUploadStatus = 'waiting' | 'uploading' | 'retrying' | 'done' | 'failed' | 'cancelled';
@@ -69,7 +93,8 @@ export interface FileUploadState {
 /**
  * One file's resumable upload. `start()` is called by the queue (one upload at a time);
  * `finished` settles with the upload id, or rejects when the upload fails for good or is
- * cancelled.
+ * cancelled. `locale` words its failures: a language, or a function giving the page's
+ * language at the time of the failure (so a language switch during the upload is followed).
  */
 export class FileUpload {
 	readonly finished: Promise<string>;
@@ -86,7 +111,8 @@ export class FileUpload {
 
 	constructor(
 		readonly file: File,
-		private readonly onChange: (state: FileUploadState) => void = () => {}
+		private readonly onChange: (state: FileUploadState) => void = () => {},
+		private readonly locale: Locale | (() => Locale) = DEFAULT_LOCALE
 	) {
 		this.meter = new TransferMeter(file.size);
 		this.state = { status: 'waiting', progress: this.meter.update(0, now()) };
@@ -106,7 +132,7 @@ export class FileUpload {
 			onShouldRetry: (error: DetailedError) => {
 				const status = error.originalResponse?.getStatus() ?? 0;
 				const retry = shouldRetryStatus(status);
-				if (retry) this.set({ status: 'retrying', error: uploadFailureMessage(0, '') });
+				if (retry) this.set({ status: 'retrying', error: uploadFailureMessage(0, '', this.language()) });
 				return retry;
 			},
 			onProgress: (loaded) => this.progressed(loaded),
@@ -121,12 +147,12 @@ export class FileUpload {
 				const status = detailed.originalResponse?.getStatus() ?? 0;
 				if (status === 0 && detailed.originalRequest) {
 					// out of retries: go on by itself once the browser is back online, or in a minute
-					this.set({ status: 'retrying', error: uploadFailureMessage(0, '') });
+					this.set({ status: 'retrying', error: uploadFailureMessage(0, '', this.language()) });
 					clearTimeout(this.wakeUp);
 					this.wakeUp = setTimeout(this.onOnline, 60_000);
 					return;
 				}
-				const message = uploadFailureMessage(status, detailed.originalResponse?.getBody() ?? '');
+				const message = uploadFailureMessage(status, detailed.originalResponse?.getBody() ?? '', this.language());
 				this.set({ status: 'failed', error: message });
 				window.removeEventListener('online', this.onOnline);
 				this.reject(new SendError('upload', message, status === 413 ? 'PAYLOAD_TOO_LARGE' : undefined, {}, status));
@@ -169,6 +195,10 @@ export class FileUpload {
 		} catch {
 			// the server deletes unfinished uploads when they expire
 		}
+	}
+
+	private language(): Locale {
+		return typeof this.locale === 'function' ? this.locale() : this.locale;
 	}
 
 	private progressed(loaded: number): void {

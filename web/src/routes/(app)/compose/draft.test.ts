@@ -40,6 +40,34 @@ describe('draftErrors', () => {
 		expect(draftErrors({ ...valid, lifetimeDays: 16 }).lifetimeDays).toBe('Choisissez une durée de 1 à 15 jours.');
 		expect(draftErrors({ ...valid, lifetimeDays: 0 }).lifetimeDays).toBeDefined();
 	});
+
+	it('words the errors in English', () => {
+		expect(draftErrors({ ...valid, recipients: [], subject: '  ', files: [] }, undefined, 'en')).toEqual({
+			recipients: 'Choose at least one recipient from the directory.',
+			subject: 'Enter the subject of the message.',
+			files: 'Add at least one file.'
+		});
+		const files = [{ size: 1_500_000_000 }, { size: 700_000_000 }];
+		expect(draftErrors({ ...valid, files }, undefined, 'en').files).toBe(
+			'The files come to 2.05\u00a0GB: the total cannot exceed 2\u00a0GB.'
+		);
+		expect(draftErrors({ ...valid, files: [{ size: 2_000 }] }, 1_000, 'en').files).toBe(
+			'The files come to 1.95\u00a0KB: the total cannot exceed 1,000\u00a0bytes.'
+		);
+		expect(draftErrors({ ...valid, subject: 'x'.repeat(201) }, undefined, 'en').subject).toBe(
+			'The subject cannot exceed 200 characters.'
+		);
+		expect(draftErrors({ ...valid, comment: 'x'.repeat(5001) }, undefined, 'en').comment).toBe(
+			'The comment cannot exceed 5000 characters.'
+		);
+		expect(draftErrors({ ...valid, lifetimeDays: 16 }, undefined, 'en').lifetimeDays).toBe('Choose a lifetime of 1 to 15 days.');
+		expect(draftErrors({ ...valid, recipients: Array.from({ length: 51 }, () => valid.recipients[0]!) }, undefined, 'en').recipients).toBe(
+			'Enter no more than 50 recipients.'
+		);
+		expect(draftErrors({ ...valid, files: Array.from({ length: 51 }, () => ({ size: 1 })) }, undefined, 'en').files).toBe(
+			'Attach no more than 50 files.'
+		);
+	});
 });
 
 describe('sendFailure', () => {
@@ -92,5 +120,25 @@ describe('sendFailure', () => {
 		);
 		expect(sendFailure({ kind: 'network', message: 'x', extensions: {} }).message).toMatch(/ne répond pas/);
 		expect(sendFailure({ kind: 'http', message: 'HTTP 502', extensions: {} }).message).toMatch(/inattendue/);
+	});
+
+	it('says it in English', () => {
+		expect(sendFailure({ kind: 'aborted', message: 'aborted', extensions: {} }, 'en').message).toBe(
+			'Sending cancelled: no message was sent.'
+		);
+		expect(sendFailure({ kind: 'network', message: 'x', extensions: {} }, 'en').message).toMatch(/not answering/);
+		expect(sendFailure({ kind: 'http', message: 'HTTP 502', extensions: {} }, 'en').message).toMatch(/unexpected/);
+		expect(sendFailure({ kind: 'http', code: 'PAYLOAD_TOO_LARGE', message: 'Payload too large', extensions: {} }, 'en')).toEqual({
+			field: 'files',
+			message: 'The files exceed the maximum size PLEX accepts.'
+		});
+		expect(sendFailure(graphql('UNAUTHENTICATED', 'x'), 'en').message).toMatch(/session has expired/);
+		// the server words its domain messages in the request's language already
+		const message = 'Recipient(s) not in the PLEX directory: x@y.fr.';
+		expect(sendFailure(graphql('RECIPIENT_UNKNOWN', message, { addresses: ['x@y.fr'] }), 'en')).toEqual({
+			field: 'recipients',
+			message,
+			refused: ['x@y.fr']
+		});
 	});
 });

@@ -5,7 +5,8 @@ import {
 	exactMatch,
 	isEmailAddress,
 	moveActive,
-	resultsAnnouncement
+	resultsAnnouncement,
+	unknownRecipientMessage
 } from './recipients.ts';
 
 const entry = (email: string, displayName = email.split('@')[0]!) => ({ id: email, email, displayName });
@@ -63,5 +64,21 @@ describe('labels', () => {
 		expect(resultsAnnouncement(1, 'b')).toBe('1 destinataire proposé.');
 		expect(resultsAnnouncement(3, 'b')).toBe('3 destinataires proposés.');
 		expect(resultsAnnouncement(3, ' ')).toBe('');
+	});
+
+	it('announces the number of proposals in English', () => {
+		expect(resultsAnnouncement(0, 'zz', 'en')).toBe('No one in the directory matches.');
+		expect(resultsAnnouncement(1, 'b', 'en')).toBe('1 recipient suggested.');
+		expect(resultsAnnouncement(3, 'b', 'en')).toBe('3 recipients suggested.');
+		expect(resultsAnnouncement(3, ' ', 'en')).toBe('');
+	});
+
+	it('refuses an address outside the directory, in both languages', () => {
+		expect(unknownRecipientMessage(' x@y.fr ')).toBe(
+			"Destinataire inconnu de l'annuaire PLEX : x@y.fr. Vous ne pouvez envoyer qu'aux utilisateurs inscrits dans PLEX."
+		);
+		expect(unknownRecipientMessage(' x@y.fr ', 'en')).toBe(
+			'Recipient not in the PLEX directory: x@y.fr. You can only send to users registered in PLEX.'
+		);
 	});
 });

@@ -1,5 +1,6 @@
 // The logic of the recipients combobox (compose, step 1): which directory entries to offer,
 // moving through them with the keyboard, and whether typed text is an address.
+import { DEFAULT_LOCALE, type Locale, type Translations } from '#lib/i18n/locale.ts';
 
 export interface DirectoryEntry {
 	id: string;
@@ -56,14 +57,35 @@ export function entryLabel(entry: DirectoryEntry): string {
 	return `${entry.displayName} (${entry.email})`;
 }
 
-/** What the live region says about the list: "3 destinataires proposés". */
-export function resultsAnnouncement(count: number, query: string): string {
+interface RecipientsWording {
+	noMatch: string;
+	proposed: (count: number) => string;
+	unknown: (address: string) => string;
+}
+
+const WORDING: Translations<RecipientsWording> = {
+	fr: {
+		noMatch: "Aucun destinataire de l'annuaire ne correspond.",
+		proposed: (count) => (count === 1 ? '1 destinataire proposé.' : `${count} destinataires proposés.`),
+		unknown: (address) =>
+			`Destinataire inconnu de l'annuaire PLEX : ${address}. Vous ne pouvez envoyer qu'aux utilisateurs inscrits dans PLEX.`
+	},
+	en: {
+		noMatch: 'No one in the directory matches.',
+		proposed: (count) => (count === 1 ? '1 recipient suggested.' : `${count} recipients suggested.`),
+		unknown: (address) =>
+			`Recipient not in the PLEX directory: ${address}. You can only send to users registered in PLEX.`
+	}
+};
+
+/** What the live region says about the list: "3 destinataires proposés" / "3 recipients suggested". */
+export function resultsAnnouncement(count: number, query: string, locale: Locale = DEFAULT_LOCALE): string {
 	if (!query.trim()) return '';
-	if (count === 0) return "Aucun destinataire de l'annuaire ne correspond.";
-	return count === 1 ? '1 destinataire proposé.' : `${count} destinataires proposés.`;
+	if (count === 0) return WORDING[locale].noMatch;
+	return WORDING[locale].proposed(count);
 }
 
 /** The server's wording for an address outside the directory (RECIPIENT_UNKNOWN). */
-export function unknownRecipientMessage(address: string): string {
-	return `Destinataire inconnu de l'annuaire PLEX : ${address.trim()}. Vous ne pouvez envoyer qu'aux utilisateurs inscrits dans PLEX.`;
+export function unknownRecipientMessage(address: string, locale: Locale = DEFAULT_LOCALE): string {
+	return WORDING[locale].unknown(address.trim());
 }
