@@ -10,10 +10,11 @@ import type { GraphQLSchema } from 'graphql';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolveViewer, type Context } from './context.js';
+import { requestLocale, resolveViewer, type Context } from './context.js';
 import { MAX_FILES } from './messages/messages.service.js';
 import { createLoaders } from './messages/loaders.js';
 import { formatError } from './graphql/format-error.js';
+import { localizeErrors } from './graphql/localize-errors.js';
 import { operationLimits } from './graphql/limits.js';
 import { attachGraphQLSocket } from './graphql/socket.js';
 import { mailboxRouter } from './infra/mail/mailbox.route.js';
@@ -102,6 +103,7 @@ export async function startApp(services: Services, options: AppOptions, listen: 
     formatError: formatError(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      localizeErrors(),
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
       {
         async serverWillStart() {
@@ -143,7 +145,8 @@ export async function startApp(services: Services, options: AppOptions, listen: 
           cookie: req.headers.cookie,
           authorization: req.headers.authorization,
         });
-        return { em, viewer, services, loaders: createLoaders(em, viewer), clientAddress: clientAddress(req), req, res };
+        const locale = requestLocale(viewer, req.headers.cookie);
+        return { em, viewer, services, loaders: createLoaders(em, viewer), clientAddress: clientAddress(req), locale, req, res };
       },
     }),
   );

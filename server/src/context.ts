@@ -1,8 +1,9 @@
-// The per-request context: a forked EntityManager, the viewer (session cookie or bearer token)
-// and what the resolvers need to set or clear the session cookie.
+// The per-request context: a forked EntityManager, the viewer (session cookie or bearer token),
+// the request's language and what the resolvers need to set or clear cookies.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import type { Viewer } from './accounts/accounts.service.js';
+import { LOCALES, type Locale } from './accounts/user.entity.js';
 import type { Loaders } from './messages/loaders.js';
 import type { Services } from './services.js';
 
@@ -12,6 +13,8 @@ export interface Context {
   services: Services;
   loaders: Loaders;
   clientAddress: string;
+  /** The language of error messages: the viewer's, else the `plex-lang` cookie's, else French. */
+  locale: Locale;
   req?: Request;
   res?: Response;
 }
@@ -31,6 +34,15 @@ export function readCookie(header: string | undefined, name: string): string | u
     }
   }
   return undefined;
+}
+
+/** The cookie that keeps the language chosen in a browser, signed in or not (see `setLocale`). */
+export const LOCALE_COOKIE = 'plex-lang';
+
+export function requestLocale(viewer: Viewer | null, cookieHeader: string | undefined): Locale {
+  if (viewer) return viewer.user.locale;
+  const chosen = readCookie(cookieHeader, LOCALE_COOKIE);
+  return LOCALES.find((locale) => locale === chosen) ?? 'fr';
 }
 
 export function bearerToken(header: string | undefined): string | undefined {

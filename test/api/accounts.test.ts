@@ -1,8 +1,10 @@
 // Accounts over real HTTP: activation, login, sessions, reset links, password changes, API tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/accounts/user.entity.js';
+import type { ApiClient } from '../support/api-client.js';
 import { buildUser, LOGIN, ME, PASSWORD, resetLinkFor, signIn, uniqueEmail } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { randomFile, sendMessage, sendOk } from '../support/uploads.js';
 
 const RESET = `mutation Reset($token: String!, $password: String!) { resetPassword(token: $token, password: $password) }`;
 const REQUEST_RESET = `mutation Forgot($email: String!) { requestPasswordReset(email: $email) }`;
@@ -350,6 +352,101 @@ describe('change password', () => {
     expect((await here.gql(ME)).me.email).toBe(user.email);
     expect((await elsewhere.gql(ME)).me).toBeNull();
     await server.mail.waitFor((m) => m.to.includes(user.email) && m.subject === 'Votre mot de passe PLEX a été modifié');
+  });
+});
+
+describe('language', () => {
+  const SET_LOCALE = `mutation ($locale: String!) { setLocale(locale: $locale) }`;
+  const LOCALE = `query { me { locale } }`;
+  const MESSAGE = `query ($id: ID!) { message(id: $id) { id } }`;
+  const ALIASES = `query { ${Array.from({ length: 21 }, (_, i) => `a${i}: features { mailCatcher }`).join(' ')} }`;
+  const langCookie = (client: ApiClient) => client.lastSetCookie.find((line) => line.startsWith('plex-lang='));
+
+  it('signed out: setLocale sets the plex-lang cookie, and that browser then gets errors in English; others stay in French', async () => {
+    const client = server.client(fromNewAddress());
+    const wrongLogin = { email: uniqueEmail('ghost'), password: 'Mauvais-Mot-1' };
+    expect((await client.gqlError(LOGIN, wrongLogin)).message).toBe('Adresse e-mail ou mot de passe incorrect.');
+
+    expect(await client.gql(SET_LOCALE, { locale: 'en' })).toEqual({ setLocale: 'en' });
+    const cookie = langCookie(client)!;
+    expect(cookie).toMatch(/^plex-lang=en;/);
+    expect(cookie).toMatch(/; Max-Age=31536000/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    expect(client.cookies.get('plex-lang')).toBe('en');
+
+    expect(await client.gqlError(LOGIN, wrongLogin)).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Incorrect e-mail address or password.' });
+    // Validation errors (before execution) too.
+    expect(await client.gqlError(ALIASES)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: 'Query refused: more than 20 aliases.' });
+    // A reset link used in this browser: the rules are named in English, also for a French-speaking account.
+    const user = await buildUser(server);
+    await server.client().gql(REQUEST_RESET, { email: user.email });
+    const { token } = await resetLinkFor(server, user.email);
+    const weak = await client.gqlError(RESET, { token, password: 'aaaa' });
+    expect(weak.message).toMatch(/^The password must: Be at least 8 characters long\./);
+    expect(weak.extensions.unmetRules.map((r: { message: string }) => r.message)).toEqual([
+      'Be at least 8 characters long.',
+      'Contain at least 3 distinct characters.',
+      'Meet at least 2 of these 4 rules: an upper-case letter, a lower-case letter, a digit, a special character.',
+    ]);
+
+    const other = server.client(fromNewAddress());
+    expect((await other.gqlError(LOGIN, wrongLogin)).message).toBe('Adresse e-mail ou mot de passe incorrect.');
+    expect((await other.gqlError(ALIASES)).message).toBe('Requête refusée : plus de 20 alias.');
+    const unknownCookie = server.client({ ...fromNewAddress(), cookie: 'plex-lang=de' });
+    expect((await unknownCookie.gqlError(LOGIN, wrongLogin)).message).toBe('Adresse e-mail ou mot de passe incorrect.');
+  });
+
+  it("signed in: setLocale saves the user's language (by session or API token); errors and the next mails follow it", async () => {
+    const user = await buildUser(server);
+    const partner = await buildUser(server, { role: Role.PARTNER });
+    const client = await signIn(server, user, fromNewAddress());
+    const sender = await signIn(server, await buildUser(server), fromNewAddress());
+    const notMine = await sendOk(sender, { recipients: [partner.email] }, [randomFile('f.txt', 10)]);
+    expect((await client.gqlError(MESSAGE, { id: notMine.id })).message).toBe('Message introuvable.');
+
+    expect(await client.gql(SET_LOCALE, { locale: 'en' })).toEqual({ setLocale: 'en' });
+    expect(langCookie(client)).toMatch(/^plex-lang=en;/);
+    expect((await client.gql(LOCALE)).me).toEqual({ locale: 'en' });
+    expect(await client.gqlError(MESSAGE, { id: notMine.id })).toMatchObject({ code: 'NOT_FOUND', message: 'Message not found.' });
+    const longSubject = await sendMessage(client, { recipients: [partner.email], subject: 'x'.repeat(201) }, [randomFile('f.txt', 10)]);
+    expect(longSubject.body.errors![0]).toMatchObject({
+      message: 'The subject must be 1 to 200 characters long.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'subject' },
+    });
+    // The saved language holds in a browser without the cookie, and for mail.
+    const elsewhere = await signIn(server, user, fromNewAddress());
+    expect((await elsewhere.gqlError(MESSAGE, { id: notMine.id })).message).toBe('Message not found.');
+    await server.client(fromNewAddress()).gql(REQUEST_RESET, { email: user.email });
+    const mail = await server.mail.waitFor((m) => m.to.includes(user.email) && /reset-password\?token=/.test(m.text));
+    expect(mail.subject).toBe('Reset your PLEX password');
+
+    // Through an API token too; the user's language then wins over the browser's cookie.
+    const { createApiToken } = await client.gql(`mutation { createApiToken(name: "Langue") { token } }`);
+    const bearer = server.client({ authorization: `Bearer ${createApiToken.token}` });
+    expect(await bearer.gql(SET_LOCALE, { locale: 'fr' })).toEqual({ setLocale: 'fr' });
+    expect((await client.gql(LOCALE)).me).toEqual({ locale: 'fr' });
+    expect(client.cookies.get('plex-lang')).toBe('en');
+    expect((await client.gqlError(MESSAGE, { id: notMine.id })).message).toBe('Message introuvable.');
+  });
+
+  it('refuses anything but fr or en, and changes nothing', async () => {
+    const user = await buildUser(server);
+    const client = await signIn(server, user, fromNewAddress());
+    const anonymous = server.client(fromNewAddress());
+    for (const locale of ['de', '', 'EN ', 'FR']) {
+      for (const who of [client, anonymous]) {
+        const error = await who.gqlError(SET_LOCALE, { locale });
+        expect(error).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Langue inconnue : fr ou en.', extensions: { field: 'locale' } });
+        expect(langCookie(who)).toBeUndefined();
+        expect(who.cookies.has('plex-lang')).toBe(false);
+      }
+    }
+    expect((await client.gql(LOCALE)).me).toEqual({ locale: 'fr' });
+    const english = await signIn(server, await buildUser(server, { locale: 'en' }), fromNewAddress());
+    expect((await english.gqlError(SET_LOCALE, { locale: 'de' })).message).toBe('Unknown language: fr or en.');
+    expect((await english.gql(LOCALE)).me).toEqual({ locale: 'en' });
   });
 });
 

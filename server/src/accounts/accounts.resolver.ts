@@ -1,10 +1,12 @@
-// GraphQL edge of accounts: reads arguments, calls AccountsService, sets or clears the cookie.
+// GraphQL edge of accounts: reads arguments, calls AccountsService, sets or clears the cookies.
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { sessionCookieName, type Context } from '../context.js';
+import { LOCALE_COOKIE, sessionCookieName, type Context } from '../context.js';
 import { badInput } from '../errors.js';
-import { requireViewer } from './accounts.service.js';
+import { parseLocale, requireViewer } from './accounts.service.js';
 import { ApiToken } from './api-token.entity.js';
 import { User } from './user.entity.js';
+
+const LOCALE_COOKIE_MAX_AGE_MS = 365 * 24 * 60 * 60_000;
 
 @ObjectType('ApiTokenCreated', { description: 'A new API token: `token` is shown this once and never again.' })
 class ApiTokenCreated {
@@ -38,7 +40,7 @@ export class AccountsResolver {
 
   @Mutation(() => User, { description: 'Signs in and sets the session cookie.' })
   async login(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context): Promise<User> {
-    if (!ctx.res) throw badInput('La connexion se fait par HTTP.');
+    if (!ctx.res) throw badInput({ fr: 'La connexion se fait par HTTP.', en: 'Signing in works over HTTP only.' });
     const signedIn = await ctx.services.accounts.login(ctx.em, email, password, { clientAddress: ctx.clientAddress });
     const secure = ctx.services.config.secureCookies;
     ctx.res.cookie(sessionCookieName(secure), signedIn.token, {
@@ -57,6 +59,19 @@ export class AccountsResolver {
     ctx.res?.clearCookie(sessionCookieName(secure), { httpOnly: true, sameSite: 'lax', secure, path: '/' });
     if (ctx.viewer) await ctx.services.accounts.logout(ctx.em, ctx.viewer);
     return true;
+  }
+
+  @Mutation(() => String, {
+    description: 'Sets the language (fr or en) of the web app and of e-mails: saved for the signed-in user, and in the plex-lang cookie.',
+  })
+  async setLocale(@Arg('locale', () => String) input: string, @Ctx() ctx: Context): Promise<string> {
+    const locale = parseLocale(input);
+    if (ctx.viewer) await ctx.services.accounts.setLocale(ctx.em, ctx.viewer, locale);
+    const secure = ctx.services.config.secureCookies;
+    ctx.res?.cookie(LOCALE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: LOCALE_COOKIE_MAX_AGE_MS });
+    // Errors later in this same operation already answer in the new language.
+    ctx.locale = locale;
+    return locale;
   }
 
   @Mutation(() => Boolean, { description: 'Mails a reset link if the address is known. Always true.' })

@@ -14,7 +14,7 @@ import { accountKey, addressKey, type LoginThrottler } from './login-throttle.js
 import { PasswordResetToken, ResetPurpose } from './password-reset-token.entity.js';
 import { PASSWORD_RULE_LABELS, unmetPasswordRules } from './password-policy.js';
 import { Session } from './session.entity.js';
-import { User, UserStatus, type Locale } from './user.entity.js';
+import { LOCALES, User, UserStatus, type Locale } from './user.entity.js';
 
 /** argon2id with the OWASP / ASVS 11.4.2 minimum: 19 MiB, 2 passes, 1 lane. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -27,6 +27,12 @@ const TOUCH_EVERY_MS = 60_000;
 const API_TOKEN_PREFIX = 'plex_';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** `fr` or `en`, exactly; anything else is BAD_USER_INPUT on the field `locale`. */
+export function parseLocale(input: string): Locale {
+  if (!(LOCALES as readonly string[]).includes(input)) throw badInput({ fr: 'Langue inconnue : fr ou en.', en: 'Unknown language: fr or en.' }, { field: 'locale' });
+  return input as Locale;
+}
 
 export interface RequestInfo {
   clientAddress: string;
@@ -65,14 +71,18 @@ export class AccountsService {
     return hash(password, ARGON2);
   }
 
-  /** Throws WEAK_PASSWORD naming each unmet rule in the user's language. */
+  /** Throws WEAK_PASSWORD naming each unmet rule, in the user's language unless the request asks for English. */
   assertPasswordAcceptable(password: string, email: string, locale: Locale): void {
     const unmet = unmetPasswordRules(password, email);
     if (unmet.length === 0) return;
-    const labels = PASSWORD_RULE_LABELS[locale];
-    const unmetRules = unmet.map((rule) => ({ rule, message: labels[rule] }));
-    const intro = locale === 'en' ? 'The password must:' : 'Le mot de passe doit :';
-    throw new PlexError('WEAK_PASSWORD', `${intro} ${unmetRules.map((r) => r.message).join(' ')}`, { unmetRules });
+    const rules = (language: Locale) => unmet.map((rule) => ({ rule, message: PASSWORD_RULE_LABELS[language][rule] }));
+    const sentences = (language: Locale) => rules(language).map((r) => r.message).join(' ');
+    throw new PlexError(
+      'WEAK_PASSWORD',
+      { fr: `Le mot de passe doit : ${sentences('fr')}`, en: `The password must: ${sentences('en')}` },
+      {},
+      { locale, extensions: { fr: { unmetRules: rules('fr') }, en: { unmetRules: rules('en') } } },
+    );
   }
 
   async login(em: EntityManager, emailInput: string, password: string, request: RequestInfo): Promise<SignedIn> {
@@ -215,7 +225,7 @@ export class AccountsService {
     await em.transactional(async (tx) => {
       const user = await tx.findOneOrFail(User, { id: viewer.user.id });
       const ok = user.passwordHash ? await verify(user.passwordHash, currentPassword).catch(() => false) : false;
-      if (!ok) throw badInput('Le mot de passe actuel est incorrect.', { field: 'currentPassword' });
+      if (!ok) throw badInput({ fr: 'Le mot de passe actuel est incorrect.', en: 'The current password is incorrect.' }, { field: 'currentPassword' });
       this.assertPasswordAcceptable(newPassword, user.email, user.locale);
       const now = this.clock.now();
       user.passwordHash = await this.hashPassword(newPassword);
@@ -229,9 +239,17 @@ export class AccountsService {
     this.outbox.kick();
   }
 
+  /** Saves the signed-in user's language, which the web app and every later e-mail to them follow. */
+  async setLocale(em: EntityManager, viewer: Viewer, locale: Locale): Promise<void> {
+    const user = await em.findOneOrFail(User, { id: viewer.user.id });
+    user.locale = locale;
+    await em.flush();
+    viewer.user.locale = locale;
+  }
+
   async createApiToken(em: EntityManager, viewer: Viewer, nameInput: string): Promise<{ apiToken: ApiToken; token: string }> {
     const name = nameInput.trim();
-    if (name.length < 1 || name.length > 100) throw badInput('Le nom du jeton doit comporter de 1 à 100 caractères.', { field: 'name' });
+    if (name.length < 1 || name.length > 100) throw badInput({ fr: 'Le nom du jeton doit comporter de 1 à 100 caractères.', en: 'The token name must be 1 to 100 characters long.' }, { field: 'name' });
     return em.transactional(async (tx) => {
       const token = newSecret(API_TOKEN_PREFIX);
       const apiToken = tx.create(ApiToken, { name, tokenHash: hashSecret(token), user: tx.getReference(User, viewer.user.id), createdAt: this.clock.now() });
@@ -248,8 +266,9 @@ export class AccountsService {
 
   async revokeApiToken(em: EntityManager, viewer: Viewer, id: string): Promise<void> {
     await em.transactional(async (tx) => {
-      const revoked = await tx.nativeUpdate(ApiToken, { id: parseId(id, 'Jeton introuvable.'), user: viewer.user.id, revokedAt: null }, { revokedAt: this.clock.now() });
-      if (revoked !== 1) throw notFound('Jeton introuvable.');
+      const tokenNotFound = { fr: 'Jeton introuvable.', en: 'Token not found.' };
+      const revoked = await tx.nativeUpdate(ApiToken, { id: parseId(id, tokenNotFound), user: viewer.user.id, revokedAt: null }, { revokedAt: this.clock.now() });
+      if (revoked !== 1) throw notFound(tokenNotFound);
       await this.audit.record(tx, { type: 'api_token.revoked', actor: tx.getReference(User, viewer.user.id), data: { apiTokenId: id } });
       await this.live.authChanged(tx, viewer.user.id);
     });

@@ -4,18 +4,21 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountsService, Viewer } from '../accounts/accounts.service.js';
-import { normalizeEmail } from '../accounts/accounts.service.js';
+import { normalizeEmail, parseLocale } from '../accounts/accounts.service.js';
 import { ResetPurpose } from '../accounts/password-reset-token.entity.js';
 import { Session } from '../accounts/session.entity.js';
-import { LOCALES, Role, User, UserStatus, type Locale } from '../accounts/user.entity.js';
+import { Role, User, UserStatus, type Locale } from '../accounts/user.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { badInput, forbidden, notFound, parseId, PlexError } from '../errors.js';
+import { badInput, forbidden, notFound, parseId, PlexError, type Wording } from '../errors.js';
 import type { Clock } from '../infra/clock.js';
 import { oneLine } from '../infra/mail/templates.js';
 import type { LiveEvents } from '../infra/live-events.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { parseCsv } from './csv.js';
 import { Organization, OrganizationKind, SUPPORT_CONTACTS } from './organization.entity.js';
+
+const userNotFound: Wording = { fr: 'Utilisateur introuvable.', en: 'User not found.' };
+const accountExists: Wording = { fr: 'Un compte existe déjà pour cette adresse e-mail.', en: 'An account already exists for this e-mail address.' };
 
 export interface NewUser {
   email: string;
@@ -85,20 +88,27 @@ export class DirectoryService {
   /** Checks and normalises one new account; throws BAD_USER_INPUT naming the field. */
   validate(input: NewUser): Required<NewUser> {
     const email = normalizeEmail(input.email);
-    if (email.length > 320 || !EMAIL.test(email)) throw badInput(`Adresse e-mail invalide : « ${oneLine(input.email).slice(0, 100)} ».`, { field: 'email' });
+    if (email.length > 320 || !EMAIL.test(email)) {
+      const shown = oneLine(input.email).slice(0, 100);
+      throw badInput({ fr: `Adresse e-mail invalide : « ${shown} ».`, en: `Invalid e-mail address: “${shown}”.` }, { field: 'email' });
+    }
     const displayName = oneLine(input.displayName);
-    if (displayName.length < 1 || displayName.length > 200) throw badInput('Le nom doit comporter de 1 à 200 caractères.', { field: 'name' });
-    if (!Object.values(Role).includes(input.role)) throw badInput('Rôle inconnu : agent, partner ou admin.', { field: 'role' });
+    if (displayName.length < 1 || displayName.length > 200) throw badInput({ fr: 'Le nom doit comporter de 1 à 200 caractères.', en: 'The name must be 1 to 200 characters long.' }, { field: 'name' });
+    if (!Object.values(Role).includes(input.role)) throw badInput({ fr: 'Rôle inconnu : agent, partner ou admin.', en: 'Unknown role: agent, partner or admin.' }, { field: 'role' });
     const organization = input.organization ? oneLine(input.organization) : null;
     if (organization !== null && (organization.length < 1 || organization.length > 200)) {
-      throw badInput("Le nom de l'organisation doit comporter de 1 à 200 caractères.", { field: 'organization' });
+      throw badInput({ fr: "Le nom de l'organisation doit comporter de 1 à 200 caractères.", en: "The organization's name must be 1 to 200 characters long." }, { field: 'organization' });
     }
-    if (input.role === Role.PARTNER && !organization) throw badInput('Un partenaire doit appartenir à une organisation.', { field: 'organization' });
+    if (input.role === Role.PARTNER && !organization) {
+      throw badInput({ fr: 'Un partenaire doit appartenir à une organisation.', en: 'A partner must belong to an organization.' }, { field: 'organization' });
+    }
     if (input.organizationKind && !Object.values(OrganizationKind).includes(input.organizationKind)) {
-      throw badInput("Type d'organisation inconnu : lawyer, judicial_expert, association ou other.", { field: 'organizationKind' });
+      throw badInput(
+        { fr: "Type d'organisation inconnu : lawyer, judicial_expert, association ou other.", en: 'Unknown organization type: lawyer, judicial_expert, association or other.' },
+        { field: 'organizationKind' },
+      );
     }
-    const locale = input.locale ?? 'fr';
-    if (!LOCALES.includes(locale)) throw badInput('Langue inconnue : fr ou en.', { field: 'locale' });
+    const locale = parseLocale(input.locale ?? 'fr');
     return { email, displayName, role: input.role, organization, organizationKind: input.organizationKind ?? null, locale };
   }
 
@@ -108,11 +118,20 @@ export class DirectoryService {
     const existing = await em.findOne(Organization, { name });
     if (existing) {
       if (kind && existing.kind !== kind) {
-        throw badInput(`L'organisation « ${name} » existe déjà avec un autre type (${existing.kind.toLowerCase()}).`, { field: 'organizationKind' });
+        const existingKind = existing.kind.toLowerCase();
+        throw badInput(
+          { fr: `L'organisation « ${name} » existe déjà avec un autre type (${existingKind}).`, en: `The organization “${name}” already exists with another type (${existingKind}).` },
+          { field: 'organizationKind' },
+        );
       }
       return existing;
     }
-    if (!kind) throw badInput(`L'organisation « ${name} » n'existe pas : indiquez son type pour la créer.`, { field: 'organizationKind' });
+    if (!kind) {
+      throw badInput(
+        { fr: `L'organisation « ${name} » n'existe pas : indiquez son type pour la créer.`, en: `The organization “${name}” does not exist: give its type to create it.` },
+        { field: 'organizationKind' },
+      );
+    }
     const created = em.create(Organization, { name, kind, supportContact: SUPPORT_CONTACTS[kind] });
     em.persist(created);
     return created;
@@ -123,11 +142,11 @@ export class DirectoryService {
     const valid = this.validate(input);
     const user = await em
       .transactional(async (tx) => {
-        if (await tx.count(User, { email: valid.email })) throw badInput('Un compte existe déjà pour cette adresse e-mail.', { field: 'email' });
+        if (await tx.count(User, { email: valid.email })) throw badInput(accountExists, { field: 'email' });
         return this.insertUser(tx, actor, valid, sendActivation);
       })
       .catch((error: unknown) => {
-        if (error instanceof UniqueConstraintViolationException) throw badInput('Un compte existe déjà pour cette adresse e-mail.', { field: 'email' });
+        if (error instanceof UniqueConstraintViolationException) throw badInput(accountExists, { field: 'email' });
         throw error;
       });
     this.outbox.kick();
@@ -158,11 +177,11 @@ export class DirectoryService {
   }
 
   async disableUser(em: EntityManager, actor: User, idInput: string): Promise<User> {
-    const id = parseId(idInput, 'Utilisateur introuvable.');
-    if (id === actor.id) throw badInput('Vous ne pouvez pas désactiver votre propre compte.');
+    const id = parseId(idInput, userNotFound);
+    if (id === actor.id) throw badInput({ fr: 'Vous ne pouvez pas désactiver votre propre compte.', en: 'You cannot disable your own account.' });
     return em.transactional(async (tx) => {
       const user = await tx.findOne(User, { id }, { populate: ['organization'] });
-      if (!user) throw notFound('Utilisateur introuvable.');
+      if (!user) throw notFound(userNotFound);
       if (user.status !== UserStatus.DISABLED) {
         user.status = UserStatus.DISABLED;
         await tx.nativeDelete(Session, { user: user.id });
@@ -175,11 +194,11 @@ export class DirectoryService {
   }
 
   async resendActivation(em: EntityManager, actor: User, idInput: string): Promise<void> {
-    const id = parseId(idInput, 'Utilisateur introuvable.');
+    const id = parseId(idInput, userNotFound);
     await em.transactional(async (tx) => {
       const user = await tx.findOne(User, { id });
-      if (!user) throw notFound('Utilisateur introuvable.');
-      if (user.status !== UserStatus.INVITED) throw badInput("Ce compte n'est pas en attente d'activation.");
+      if (!user) throw notFound(userNotFound);
+      if (user.status !== UserStatus.INVITED) throw badInput({ fr: "Ce compte n'est pas en attente d'activation.", en: 'This account is not awaiting activation.' });
       await this.accounts.issuePasswordLink(tx, user, ResetPurpose.ACTIVATION);
       await tx.flush();
       await this.audit.record(tx, { type: 'admin.activation_resent', actor, subjectUserId: user.id, data: { email: user.email } });
@@ -212,10 +231,10 @@ export class DirectoryService {
       if (cells.length === 1 && cells[0].trim() === '') continue;
       const email = normalizeEmail(cells[0] ?? '');
       try {
-        if (cells.length !== CSV_COLUMNS.length) throw badInput(`${CSV_COLUMNS.length} colonnes attendues, ${cells.length} trouvées.`);
+        if (cells.length !== CSV_COLUMNS.length) throw badInput({ fr: `${CSV_COLUMNS.length} colonnes attendues, ${cells.length} trouvées.`, en: `${CSV_COLUMNS.length} columns expected, ${cells.length} found.` });
         const [, name, role, organization, kind] = cells.map((c) => c.trim());
         const previous = seen.get(email);
-        if (previous !== undefined) throw badInput(`Adresse déjà présente ligne ${previous}.`);
+        if (previous !== undefined) throw badInput({ fr: `Adresse déjà présente ligne ${previous}.`, en: `Address already present on line ${previous}.` });
         const valid = this.validate({
           email,
           displayName: name,
@@ -256,7 +275,7 @@ export class DirectoryService {
   }
 
   assertAdmin(viewer: Viewer): User {
-    if (viewer.user.role !== Role.ADMIN) throw forbidden("Cette action est réservée aux administrateurs.");
+    if (viewer.user.role !== Role.ADMIN) throw forbidden({ fr: 'Cette action est réservée aux administrateurs.', en: 'This action is reserved for administrators.' });
     return viewer.user;
   }
 }

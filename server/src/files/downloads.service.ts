@@ -12,7 +12,7 @@ import type { Viewer } from '../accounts/accounts.service.js';
 import { User } from '../accounts/user.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
-import { notFound, parseId, PlexError } from '../errors.js';
+import { notFound, parseId, PlexError, type Wording } from '../errors.js';
 import type { Clock } from '../infra/clock.js';
 import type { Logger } from '../infra/logger.js';
 import { hashSecret, newSecret } from '../infra/tokens.js';
@@ -26,7 +26,9 @@ import { StoredFile } from './stored-file.entity.js';
 
 export const LINK_MINUTES = 10;
 
-const messageExpired = () => new PlexError('MESSAGE_EXPIRED', 'Ce message a expiré : ses fichiers ne sont plus disponibles.');
+const messageExpired = () =>
+  new PlexError('MESSAGE_EXPIRED', { fr: 'Ce message a expiré : ses fichiers ne sont plus disponibles.', en: 'This message has expired: its files are no longer available.' });
+const fileNotFound: Wording = { fr: 'Fichier introuvable.', en: 'File not found.' };
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` for one range; anything else is ignored (full response). */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -60,11 +62,11 @@ export class DownloadsService {
 
   /** A link for one file of a message the viewer is a party to; MESSAGE_EXPIRED after expiry. */
   async linkForFile(em: EntityManager, viewer: Viewer, fileIdInput: string): Promise<DownloadLink> {
-    const fileId = parseId(fileIdInput, 'Fichier introuvable.');
+    const fileId = parseId(fileIdInput, fileNotFound);
     const file = await em.findOne(StoredFile, { id: fileId }, { populate: ['message'] });
-    if (!file) throw notFound('Fichier introuvable.');
+    if (!file) throw notFound(fileNotFound);
     const message = await this.messages.findForParty(em, viewer, file.message.id).catch(() => {
-      throw notFound('Fichier introuvable.');
+      throw notFound(fileNotFound);
     });
     return this.createLink(em, viewer, message, file);
   }

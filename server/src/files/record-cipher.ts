@@ -14,7 +14,7 @@
 // is one empty last record; a file of k·R bytes is k full records).
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type Hash, type KeyObject } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { PlexError } from '../errors.js';
+import { payloadTooLarge } from '../errors.js';
 import { seal, unseal } from '../infra/seal.js';
 
 export const RECORD_SIZE = 64 * 1024;
@@ -266,9 +266,7 @@ export class EncryptStream extends Transform {
     this.recordSize = recordSize;
     this.header = fileHeader(recordSize);
     this.maxBytes = maxBytes;
-    this.tooLarge =
-      options.tooLarge ??
-      (() => new PlexError('PAYLOAD_TOO_LARGE', `Le message dépasse la taille maximale autorisée (${maxBytes} octets).`));
+    this.tooLarge = options.tooLarge ?? (() => payloadTooLarge(maxBytes));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

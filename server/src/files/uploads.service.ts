@@ -136,16 +136,16 @@ export class UploadsService {
    * Another user's (or an unknown) id is NOT_FOUND; an incomplete or used one is BAD_USER_INPUT.
    */
   async forSend(em: EntityManager, ownerId: string, ids: string[]): Promise<AttachedUpload[]> {
-    const parsed = ids.map((id) => parseId(id, 'Envoi de fichier introuvable.'));
-    if (new Set(parsed).size !== parsed.length) throw badInput('Un même envoi de fichier ne peut être joint deux fois.', { field: 'uploads' });
+    const parsed = ids.map((id) => parseId(id, { fr: 'Envoi de fichier introuvable.', en: 'File upload not found.' }));
+    if (new Set(parsed).size !== parsed.length) throw badInput({ fr: 'Un même envoi de fichier ne peut être joint deux fois.', en: 'The same file upload cannot be attached twice.' }, { field: 'uploads' });
     if (parsed.length === 0) return [];
     const rows = new Map((await em.fork().find(TusUpload, { id: { $in: parsed }, owner: ownerId })).map((row) => [row.id, row]));
     const now = this.clock.now().getTime();
     return parsed.map((id) => {
       const row = rows.get(id);
-      if (!row || row.expiresAt.getTime() <= now) throw notFound('Envoi de fichier introuvable ou expiré.');
-      if (row.usedAt) throw badInput('Cet envoi de fichier est déjà joint à un message.', { field: 'uploads', upload: id });
-      if (!row.completedAt || row.sha256 == null) throw badInput("Cet envoi de fichier n'est pas terminé.", { field: 'uploads', upload: id });
+      if (!row || row.expiresAt.getTime() <= now) throw notFound({ fr: 'Envoi de fichier introuvable ou expiré.', en: 'File upload not found or expired.' });
+      if (row.usedAt) throw badInput({ fr: 'Cet envoi de fichier est déjà joint à un message.', en: 'This file upload is already attached to a message.' }, { field: 'uploads', upload: id });
+      if (!row.completedAt || row.sha256 == null) throw badInput({ fr: "Cet envoi de fichier n'est pas terminé.", en: 'This file upload is not complete.' }, { field: 'uploads', upload: id });
       return { id: row.id, fileId: row.fileId, name: row.name, size: row.length, sha256: row.sha256, wrappedKey: row.wrappedKey };
     });
   }
@@ -159,7 +159,12 @@ export class UploadsService {
       { id: { $in: uploads.map((u) => u.id) }, owner: ownerId, usedAt: null, completedAt: { $ne: null }, expiresAt: { $gt: now } },
       { usedAt: now },
     );
-    if (claimed !== uploads.length) throw badInput('Un envoi de fichier vient d’être joint à un autre message ou a expiré.', { field: 'uploads' });
+    if (claimed !== uploads.length) {
+      throw badInput(
+        { fr: 'Un envoi de fichier vient d’être joint à un autre message ou a expiré.', en: 'A file upload has just been attached to another message, or has expired.' },
+        { field: 'uploads' },
+      );
+    }
   }
 
   /** After the commit: the encrypted files become blobs (renamed, not copied). A failure is left to the sweep. */

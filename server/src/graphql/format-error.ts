@@ -2,7 +2,7 @@
 // through with their code; anything else is logged with its stack and masked.
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { PlexError } from '../errors.js';
+import { PlexError, type Wording } from '../errors.js';
 import type { Logger } from '../infra/logger.js';
 
 const PASSED_THROUGH = new Set([
@@ -16,11 +16,19 @@ const PASSED_THROUGH = new Set([
   'QUERY_TOO_COMPLEX',
 ]);
 
+/** What every masked error says (graphql/localize-errors.ts answers English-speaking requests in English). */
+export const UNEXPECTED: Wording = { fr: 'Une erreur inattendue est survenue. Réessayez plus tard.', en: 'An unexpected error occurred. Try again later.' };
+
+/** The domain error behind an error Apollo reports, if there is one. */
+export function domainError(error: unknown): PlexError | undefined {
+  const original = unwrapResolverError(error);
+  // Apollo wraps validation errors (ours included, e.g. QUERY_TOO_COMPLEX) and keeps the original.
+  return original instanceof PlexError ? original : original instanceof GraphQLError && original.originalError instanceof PlexError ? original.originalError : undefined;
+}
+
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    // Apollo wraps validation errors (ours included, e.g. QUERY_TOO_COMPLEX) and keeps the original.
-    const domain = original instanceof PlexError ? original : original instanceof GraphQLError && original.originalError instanceof PlexError ? original.originalError : undefined;
+    const domain = domainError(error);
     if (domain) {
       const { stacktrace: _ignored, http: _http, ...extensions } = domain.extensions as Record<string, unknown>;
       return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions };
@@ -29,7 +37,7 @@ export function formatError(log: Logger) {
     if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
-    log.error({ err: original, path: formatted.path }, 'unexpected error');
-    return { message: 'Une erreur inattendue est survenue. Réessayez plus tard.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    return { message: UNEXPECTED.fr, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

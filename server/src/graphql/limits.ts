@@ -36,12 +36,12 @@ export function operationLimits(context: ValidationContext): ASTVisitor {
     },
     Document: {
       leave() {
-        if (aliases > MAX_ALIASES) context.reportError(queryTooComplex(`Requête refusée : plus de ${MAX_ALIASES} alias.`));
+        if (aliases > MAX_ALIASES) context.reportError(queryTooComplex({ fr: `Requête refusée : plus de ${MAX_ALIASES} alias.`, en: `Query refused: more than ${MAX_ALIASES} aliases.` }));
       },
     },
     OperationDefinition(node) {
       if (depthOf(node.selectionSet, fragments, new Set()) > MAX_DEPTH) {
-        context.reportError(queryTooComplex(`Requête refusée : profondeur supérieure à ${MAX_DEPTH}.`));
+        context.reportError(queryTooComplex({ fr: `Requête refusée : profondeur supérieure à ${MAX_DEPTH}.`, en: `Query refused: depth greater than ${MAX_DEPTH}.` }));
       }
     },
   };

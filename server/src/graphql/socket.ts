@@ -10,7 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Viewer } from '../accounts/accounts.service.js';
-import { resolveViewer, type Context } from '../context.js';
+import { requestLocale, resolveViewer, type Context } from '../context.js';
 import { createLoaders } from '../messages/loaders.js';
 import type { Services } from '../services.js';
 import { operationLimits } from './limits.js';
@@ -73,7 +73,8 @@ export function attachGraphQLSocket(httpServer: Server, schema: GraphQLSchema, s
       context: (ctx): Context => {
         const em = orm.em.fork();
         const viewer = bySocket.get(ctx.extra.socket)?.viewer ?? null;
-        return { em, viewer, services, loaders: createLoaders(em, viewer), clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown' };
+        const locale = requestLocale(viewer, ctx.extra.request.headers.cookie);
+        return { em, viewer, services, loaders: createLoaders(em, viewer), clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown', locale };
       },
     },
     wsServer,

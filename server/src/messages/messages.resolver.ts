@@ -94,7 +94,10 @@ export class MessagesResolver {
       lifetimeDays: input.lifetimeDays,
       files: (input.files ?? []).map((upload) => async () => {
         const file = await upload.catch(() => {
-          throw badInput("Un fichier est arrivé mal formé ou incomplet : renvoyez le message.", { field: 'files' });
+          throw badInput(
+            { fr: 'Un fichier est arrivé mal formé ou incomplet : renvoyez le message.', en: 'A file arrived malformed or incomplete: send the message again.' },
+            { field: 'files' },
+          );
         });
         return { name: file.filename, open: () => file.createReadStream() };
       }),

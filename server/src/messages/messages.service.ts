@@ -7,7 +7,7 @@ import { normalizeEmail, type Viewer } from '../accounts/accounts.service.js';
 import { Role, User, UserStatus } from '../accounts/user.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
-import { badInput, forbidden, notFound, parseId, PlexError } from '../errors.js';
+import { badInput, forbidden, notFound, parseId, payloadTooLarge, PlexError, type Wording } from '../errors.js';
 import { FileDownload } from '../files/file-download.entity.js';
 import { sanitizeFileName } from '../files/file-name.js';
 import type { FilesService, StoredBlob } from '../files/files.service.js';
@@ -20,6 +20,8 @@ import type { Outbox } from '../notifications/outbox.js';
 import type { PreferencesService } from '../notifications/preferences.service.js';
 import { MessageRecipient } from './message-recipient.entity.js';
 import { Message } from './message.entity.js';
+
+const messageNotFound: Wording = { fr: 'Message introuvable.', en: 'Message not found.' };
 
 export const MAX_RECIPIENTS = 50;
 export const MAX_FILES = 50;
@@ -57,15 +59,17 @@ const encodeCursor = (message: Message) => Buffer.from(`${message.sentAt.toISOSt
 function decodeCursor(cursor: string): { sentAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const sentAt = new Date(at ?? '');
-  if (Number.isNaN(sentAt.getTime()) || !id) throw badInput('Curseur de pagination invalide.', { field: 'after' });
+  if (Number.isNaN(sentAt.getTime()) || !id) throw badInput({ fr: 'Curseur de pagination invalide.', en: 'Invalid pagination cursor.' }, { field: 'after' });
   return { sentAt, id: parseId(id) };
 }
 
 /** Errors of the upload stream itself (graphql-upload's http-errors) become the user's words. */
 function uploadError(error: unknown, limit: number): unknown {
   const status = (error as { status?: number } | null)?.status;
-  if (status === 413) return new PlexError('PAYLOAD_TOO_LARGE', `Le message dépasse la taille maximale autorisée (${limit} octets).`);
-  if (status === 400 || status === 499) return badInput("L'envoi a été interrompu ou mal formé : rien n'a été envoyé.", { field: 'files' });
+  if (status === 413) return payloadTooLarge(limit);
+  if (status === 400 || status === 499) {
+    return badInput({ fr: "L'envoi a été interrompu ou mal formé : rien n'a été envoyé.", en: 'The upload was interrupted or malformed: nothing was sent.' }, { field: 'files' });
+  }
   return error;
 }
 
@@ -84,16 +88,28 @@ export class MessagesService {
   /** Checks everything that can be checked before a byte of the files is read. */
   private validate(input: SendInput) {
     const subject = input.subject.trim();
-    if (subject.length < 1 || subject.length > MAX_SUBJECT) throw badInput(`L'objet doit comporter de 1 à ${MAX_SUBJECT} caractères.`, { field: 'subject' });
+    if (subject.length < 1 || subject.length > MAX_SUBJECT) {
+      throw badInput({ fr: `L'objet doit comporter de 1 à ${MAX_SUBJECT} caractères.`, en: `The subject must be 1 to ${MAX_SUBJECT} characters long.` }, { field: 'subject' });
+    }
     const comment = input.comment?.trim() || null;
-    if (comment && comment.length > MAX_COMMENT) throw badInput(`Le commentaire ne peut dépasser ${MAX_COMMENT} caractères.`, { field: 'comment' });
+    if (comment && comment.length > MAX_COMMENT) {
+      throw badInput({ fr: `Le commentaire ne peut dépasser ${MAX_COMMENT} caractères.`, en: `The comment cannot exceed ${MAX_COMMENT} characters.` }, { field: 'comment' });
+    }
     if (!Number.isInteger(input.lifetimeDays) || input.lifetimeDays < MIN_LIFETIME_DAYS || input.lifetimeDays > MAX_LIFETIME_DAYS) {
-      throw badInput(`La durée de vie doit être un nombre entier de jours entre ${MIN_LIFETIME_DAYS} et ${MAX_LIFETIME_DAYS}.`, { field: 'lifetimeDays' });
+      throw badInput(
+        {
+          fr: `La durée de vie doit être un nombre entier de jours entre ${MIN_LIFETIME_DAYS} et ${MAX_LIFETIME_DAYS}.`,
+          en: `The lifetime must be a whole number of days between ${MIN_LIFETIME_DAYS} and ${MAX_LIFETIME_DAYS}.`,
+        },
+        { field: 'lifetimeDays' },
+      );
     }
     const addresses = [...new Set(input.recipients.map(normalizeEmail))];
-    if (addresses.length < 1 || addresses.length > MAX_RECIPIENTS) throw badInput(`Indiquez de 1 à ${MAX_RECIPIENTS} destinataires.`, { field: 'recipients' });
+    if (addresses.length < 1 || addresses.length > MAX_RECIPIENTS) {
+      throw badInput({ fr: `Indiquez de 1 à ${MAX_RECIPIENTS} destinataires.`, en: `Enter 1 to ${MAX_RECIPIENTS} recipients.` }, { field: 'recipients' });
+    }
     const fileCount = input.files.length + (input.uploads?.length ?? 0);
-    if (fileCount < 1 || fileCount > MAX_FILES) throw badInput(`Joignez de 1 à ${MAX_FILES} fichiers.`, { field: 'files' });
+    if (fileCount < 1 || fileCount > MAX_FILES) throw badInput({ fr: `Joignez de 1 à ${MAX_FILES} fichiers.`, en: `Attach 1 to ${MAX_FILES} files.` }, { field: 'files' });
     return { subject, comment, addresses, lifetimeDays: input.lifetimeDays };
   }
 
@@ -103,13 +119,22 @@ export class MessagesService {
     const found = new Map(users.map((u) => [u.email, u]));
     const unknown = addresses.filter((a) => !found.has(a));
     if (unknown.length) {
-      throw new PlexError('RECIPIENT_UNKNOWN', `Destinataire(s) inconnu(s) de l'annuaire PLEX : ${unknown.join(', ')}.`, { addresses: unknown });
+      throw new PlexError(
+        'RECIPIENT_UNKNOWN',
+        { fr: `Destinataire(s) inconnu(s) de l'annuaire PLEX : ${unknown.join(', ')}.`, en: `Recipient(s) not in the PLEX directory: ${unknown.join(', ')}.` },
+        { addresses: unknown },
+      );
     }
-    if (found.has(viewer.user.email)) throw badInput('Vous ne pouvez pas être destinataire de votre propre message.', { field: 'recipients' });
+    if (found.has(viewer.user.email)) {
+      throw badInput({ fr: 'Vous ne pouvez pas être destinataire de votre propre message.', en: 'You cannot be a recipient of your own message.' }, { field: 'recipients' });
+    }
     if (viewer.user.role === Role.PARTNER) {
       const partners = users.filter((u) => u.role === Role.PARTNER).map((u) => u.email);
       if (partners.length) {
-        throw forbidden(`Un partenaire ne peut envoyer des documents qu'aux agents du ministère de la Justice (refusé : ${partners.join(', ')}).`);
+        throw forbidden({
+          fr: `Un partenaire ne peut envoyer des documents qu'aux agents du ministère de la Justice (refusé : ${partners.join(', ')}).`,
+          en: `A partner can send documents only to agents of the Ministry of Justice (refused: ${partners.join(', ')}).`,
+        });
       }
     }
     return addresses.map((a) => found.get(a)!);
@@ -127,9 +152,7 @@ export class MessagesService {
     const recipients = await this.resolveRecipients(em, viewer, valid.addresses);
     const attached = await this.uploads.forSend(em, viewer.user.id, input.uploads ?? []);
     const attachedBytes = attached.reduce((total, upload) => total + upload.size, 0);
-    if (attachedBytes > this.config.maxMessageBytes) {
-      throw new PlexError('PAYLOAD_TOO_LARGE', `Le message dépasse la taille maximale autorisée (${this.config.maxMessageBytes} octets).`);
-    }
+    if (attachedBytes > this.config.maxMessageBytes) throw payloadTooLarge(this.config.maxMessageBytes);
     const stored: (StoredBlob & { name: string })[] = [];
     let message: Message;
     try {
@@ -243,7 +266,7 @@ export class MessagesService {
 
   /** The message if the viewer is its sender or one of its recipients (who has not hidden it); else NOT_FOUND. */
   async findForParty(em: EntityManager, viewer: Viewer, idInput: string, { forRecord = false } = {}): Promise<Message> {
-    const id = parseId(idInput, 'Message introuvable.');
+    const id = parseId(idInput, messageNotFound);
     // For the log and the receipt (proof), parties and admins still reach deleted or hidden messages.
     const parties = forRecord
       ? viewer.user.role === Role.ADMIN
@@ -255,7 +278,7 @@ export class MessagesService {
       { id, ...parties },
       { populate: ['sender', 'recipientLinks.user', 'fileList'] },
     );
-    if (!message) throw notFound('Message introuvable.');
+    if (!message) throw notFound(messageNotFound);
     return message;
   }
 
