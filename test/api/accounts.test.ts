@@ -36,6 +36,7 @@ describe('activation', () => {
     expect(mail.html).toContain('Maître Nouvelle');
     const { token, url } = await resetLinkFor(server, email);
     expect(url.startsWith(`${server.url}/reset-password?token=`)).toBe(true);
+    expect(mail.text).toContain(`${url}&lang=fr`);
 
     const client = server.client(fromNewAddress());
     expect((await client.gqlError(LOGIN, { email, password: 'Nouveau-Mot-2-passe' })).code).toBe('UNAUTHENTICATED');
@@ -421,6 +422,8 @@ describe('language', () => {
     await server.client(fromNewAddress()).gql(REQUEST_RESET, { email: user.email });
     const mail = await server.mail.waitFor((m) => m.to.includes(user.email) && /reset-password\?token=/.test(m.text));
     expect(mail.subject).toBe('Reset your PLEX password');
+    // the link opens the reset page in English
+    expect(mail.text).toMatch(/\/reset-password\?token=[\w-]+&lang=en\b/);
 
     // Through an API token too; the user's language then wins over the browser's cookie.
     const { createApiToken } = await client.gql(`mutation { createApiToken(name: "Langue") { token } }`);

@@ -161,6 +161,20 @@ describe('directory import', () => {
     expect(report.rejected).toEqual([{ line: 1, email: '', reason: `En-tête attendu : ${header}` }]);
   });
 
+  it("words the report's reasons in the admin's language", async () => {
+    const englishAdmin = await signIn(server, await buildUser(server, { role: Role.ADMIN }));
+    await englishAdmin.gql(`mutation { setLocale(locale: "en") }`);
+    const email = uniqueEmail('english-report');
+    const report = (await englishAdmin.gql(IMPORT, { csv: `${header}\n${email},X,juge,,\n${uniqueEmail('cols')},X\n"unclosed,x` })).importDirectory;
+    expect(report.rejected.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([[4, 'Unclosed quotation mark (line 4).']]);
+    const lines = (await englishAdmin.gql(IMPORT, { csv: `${header}\n${email},X,juge,,\n${uniqueEmail('cols')},X` })).importDirectory;
+    expect(lines.rejected.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
+      [2, 'Unknown role: agent, partner or admin.'],
+      [3, '5 columns expected, 2 found.'],
+    ]);
+    expect((await englishAdmin.gql(IMPORT, { csv: 'mail,nom' })).importDirectory.rejected[0].reason).toBe(`Expected header: ${header}`);
+  });
+
   it('works from the command line, printing each line and the totals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plex-import-'));
     const file = join(dir, 'annuaire.csv');

@@ -173,7 +173,8 @@ export class AccountsService {
     const token = newSecret();
     const expiresAt = new Date(now.getTime() + RESET_LINK_DAYS * DAY_MS);
     em.persist(em.create(PasswordResetToken, { tokenHash: hashSecret(token), user, purpose, createdAt: now, expiresAt }));
-    const link = new URL(`/reset-password?token=${encodeURIComponent(token)}`, this.config.publicUrl).toString();
+    // the link opens the page in the account's language (the web app keeps it for signed-out pages)
+    const link = new URL(`/reset-password?token=${encodeURIComponent(token)}&lang=${user.locale}`, this.config.publicUrl).toString();
     this.outbox.enqueue(em, user, purpose === ResetPurpose.ACTIVATION ? 'activation' : 'password-reset', {
       displayName: user.displayName,
       link,

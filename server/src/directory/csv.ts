@@ -1,8 +1,10 @@
 // A small RFC 4180 reader for directory imports: commas, double-quoted cells with "" escapes,
 // CRLF or LF line ends. Returns each record with the line number it starts on.
+import type { Wording } from '../errors.js';
+
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number) {
-    super(message);
+  constructor(readonly wording: Wording, readonly line: number) {
+    super(wording.fr);
   }
 }
 
@@ -42,7 +44,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
       cell += c;
     }
   }
-  if (quoted) throw new CsvError(`Guillemet non fermé (ligne ${recordLine}).`, recordLine);
+  if (quoted) throw new CsvError({ fr: `Guillemet non fermé (ligne ${recordLine}).`, en: `Unclosed quotation mark (line ${recordLine}).` }, recordLine);
   if (cell !== '' || cells.length) {
     cells.push(cell);
     records.push({ line: recordLine, cells });

@@ -99,6 +99,6 @@ export class DirectoryResolver {
   @Mutation(() => ImportReport, { description: 'Admins only: imports `email,name,role,organization,organization_kind` CSV text.' })
   importDirectory(@Arg('csv', () => String) csv: string, @Ctx() ctx: Context): Promise<ImportReport> {
     const admin = ctx.services.directory.assertAdmin(requireViewer(ctx.viewer));
-    return ctx.services.directory.importDirectory(ctx.em, admin, csv);
+    return ctx.services.directory.importDirectory(ctx.em, admin, csv, ctx.locale);
   }
 }

@@ -14,7 +14,7 @@ import type { Clock } from '../infra/clock.js';
 import { oneLine } from '../infra/mail/templates.js';
 import type { LiveEvents } from '../infra/live-events.js';
 import type { Outbox } from '../notifications/outbox.js';
-import { parseCsv } from './csv.js';
+import { CsvError, parseCsv } from './csv.js';
 import { Organization, OrganizationKind, SUPPORT_CONTACTS } from './organization.entity.js';
 
 const userNotFound: Wording = { fr: 'Utilisateur introuvable.', en: 'User not found.' };
@@ -211,19 +211,20 @@ export class DirectoryService {
    * its account changes nothing. Each line is applied in its own transaction, so a bad line is
    * rejected whole and never half-applied.
    */
-  async importDirectory(em: EntityManager, actor: User | null, csv: string): Promise<ImportReport> {
+  async importDirectory(em: EntityManager, actor: User | null, csv: string, locale: Locale = 'fr'): Promise<ImportReport> {
     const report: ImportReport = { created: [], updated: [], unchanged: [], rejected: [] };
     let rows: { line: number; cells: string[] }[];
     try {
       rows = parseCsv(csv);
     } catch (error) {
-      report.rejected.push({ line: (error as { line?: number }).line ?? 1, email: '', reason: (error as Error).message });
+      if (!(error instanceof CsvError)) throw error;
+      report.rejected.push({ line: error.line, email: '', reason: error.wording[locale] });
       return report;
     }
     const header = rows.shift();
     const columns = header?.cells.map((c) => c.trim().toLowerCase().replace(/^\ufeff/, ''));
     if (!header || columns!.join(',') !== CSV_COLUMNS.join(',')) {
-      report.rejected.push({ line: header?.line ?? 1, email: '', reason: `En-tête attendu : ${CSV_COLUMNS.join(',')}` });
+      report.rejected.push({ line: header?.line ?? 1, email: '', reason: { fr: `En-tête attendu : ${CSV_COLUMNS.join(',')}`, en: `Expected header: ${CSV_COLUMNS.join(',')}` }[locale] });
       return report;
     }
     const seen = new Map<string, number>();
@@ -247,7 +248,7 @@ export class DirectoryService {
         report[outcome].push({ line, email });
       } catch (error) {
         if (!(error instanceof PlexError)) throw error;
-        report.rejected.push({ line, email, reason: error.message });
+        report.rejected.push({ line, email, reason: error.wording[locale] });
       }
     }
     if (report.created.length) this.outbox.kick();

@@ -63,7 +63,9 @@ describe('shouldRetryStatus', () => {
 
 describe('uploadFailureMessage', () => {
 	it("shows the server's reason for a refusal, never a page", () => {
-		expect(uploadFailureMessage(429, "Trop d'envois en cours")).toBe("Trop d'envois en cours");
+		expect(uploadFailureMessage(429, 'Trop')).toBe("Trop d'envois en cours (10 au plus) : attendez la fin de l'un d'eux ou annulez-en un.");
+		expect(uploadFailureMessage(404, 'Envoi introuvable.')).toMatch(/^Cet envoi n'existe plus/);
+		expect(uploadFailureMessage(405, 'Méthode non prise en charge ici.')).toBe('Méthode non prise en charge ici.');
 		expect(uploadFailureMessage(400, '<html>stack</html>')).toBe("L'envoi de ce fichier a échoué. Réessayez.");
 		expect(uploadFailureMessage(413, '')).toContain('taille maximale');
 	});
@@ -75,7 +77,10 @@ describe('uploadFailureMessage', () => {
 		expect(uploadFailureMessage(413, '', 'en')).toBe('This file exceeds the maximum size PLEX accepts.');
 		expect(uploadFailureMessage(401, '', 'en')).toMatch(/session has expired/);
 		expect(uploadFailureMessage(400, '<html>stack</html>', 'en')).toBe('The upload of this file failed. Try again.');
-		expect(uploadFailureMessage(429, 'Too many uploads in progress', 'en')).toBe('Too many uploads in progress');
+		expect(uploadFailureMessage(429, "Trop d'envois en cours", 'en')).toBe(
+			'Too many uploads in progress (10 at most): wait for one to finish or cancel one.'
+		);
+		expect(uploadFailureMessage(404, 'Envoi introuvable.', 'en')).toMatch(/^This upload no longer exists/);
 	});
 });
 

@@ -50,6 +50,8 @@ interface UploadWording {
 	offline: string;
 	tooLarge: string;
 	sessionExpired: string;
+	tooManyUploads: string;
+	gone: string;
 	failed: string;
 }
 
@@ -58,23 +60,32 @@ const WORDING: Translations<UploadWording> = {
 		offline: "La connexion au serveur est interrompue : l'envoi reprendra dès son retour.",
 		tooLarge: 'Ce fichier dépasse la taille maximale acceptée par PLEX.',
 		sessionExpired: 'Votre session a expiré : reconnectez-vous, puis choisissez à nouveau ce fichier.',
+		tooManyUploads: "Trop d'envois en cours (10 au plus) : attendez la fin de l'un d'eux ou annulez-en un.",
+		gone: "Cet envoi n'existe plus (expiré ou annulé) : choisissez à nouveau ce fichier.",
 		failed: "L'envoi de ce fichier a échoué. Réessayez."
 	},
 	en: {
 		offline: 'The connection to the server is lost: the upload will resume as soon as it is back.',
 		tooLarge: 'This file exceeds the maximum size PLEX accepts.',
 		sessionExpired: 'Your session has expired: sign in again, then choose this file again.',
+		tooManyUploads: 'Too many uploads in progress (10 at most): wait for one to finish or cancel one.',
+		gone: 'This upload no longer exists (expired or cancelled): choose this file again.',
 		failed: 'The upload of this file failed. Try again.'
 	}
 };
 
-/** The user's words for a tus failure (the server's refusals say why in their body). */
+/**
+ * The user's words for a tus failure: the refusals the app can meet are worded here, in the
+ * page's language; another refusal shows the server's own reason (in French).
+ */
 export function uploadFailureMessage(status: number, body: string, locale: Locale = DEFAULT_LOCALE): string {
 	const wording = WORDING[locale];
 	const reason = body.trim();
 	if (status === 0) return wording.offline;
 	if (status === 413) return wording.tooLarge;
 	if (status === 401 || status === 403) return wording.sessionExpired;
+	if (status === 429) return wording.tooManyUploads;
+	if (status === 404 || status === 410) return wording.gone;
 	if (status >= 400 && status < 500 && reason && reason.length < 300 && !reason.startsWith('<')) return reason;
 	return wording.failed;
 }
