@@ -260,10 +260,10 @@ test('a file uploads as soon as it is chosen, with progress, speed and time left
 	await recipients.press('Enter');
 	await page.getByLabel('Objet').fill(subject);
 
-	// about 1 MB/s up: the upload lasts a few seconds
+	// about 250 kB/s up: the upload lasts about 12 s, time enough for the checks below to act while it runs
 	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('Network.enable');
-	await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+	await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 250_000 });
 	const created = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/uploads');
 	await page.locator('#files').setInputFiles({ name: 'gros.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3_000_000) });
 
@@ -463,7 +463,16 @@ test('the inbox shows 20 messages, then more on "Plus de messages"', async ({ pa
 	await expect.poll(() => links.count()).toBeGreaterThan(20);
 	// the focus goes to the first message added, to read on from there
 	await expect(links.nth(20)).toBeFocused();
-	await expect(page.getByRole('status').filter({ hasText: 'de plus affichés' })).toBeAttached();
+	await expect(page.getByRole('status').filter({ hasText: /de plus affichés?\./ })).toBeAttached();
+	await expect(page).toHaveURL((url) => url.searchParams.get('shown') === '40');
+
+	// a live refresh (a new message) keeps what was shown, with the new message on top
+	const shown = await links.count();
+	await expectLive(page);
+	const late = `${batch} n° 22`;
+	await sendByApi(agentContext.request, admin.email, late);
+	await expect(links.first()).toHaveAccessibleName(`Non lu ${late}`);
+	expect(await links.count()).toBeGreaterThanOrEqual(Math.min(40, shown + 1));
 });
 
 test('preferences are saved at once, announced, and persist across reload', async ({ page, plex, checkPage }) => {
