@@ -64,6 +64,11 @@ describe('HTTP edge', () => {
     expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
+  it('tells the web app the size limit of a message (MAX_MESSAGE_BYTES, 2 GiB by default)', async () => {
+    const { body } = await server.client().request(`{ features { maxMessageBytes } }`, {});
+    expect(body).toEqual({ data: { features: { maxMessageBytes: 2_147_483_648 } } });
+  });
+
   it('masks unexpected errors: no stack, no SQL', async () => {
     const { body } = await server.client().request(`{ features { mailCatcher } }`, {});
     expect(body.errors).toBeUndefined();

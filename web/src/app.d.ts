@@ -23,6 +23,8 @@ declare global {
 			viewer: Viewer | null;
 			/** The demo mail catcher is on: show the link to /dev/mailbox. */
 			mailCatcher: boolean;
+			/** The largest total size of one message the server accepts (features.maxMessageBytes). */
+			maxMessageBytes: number;
 		}
 	}
 }

@@ -1,4 +1,5 @@
 // GraphQL edge of accounts: reads arguments, calls AccountsService, sets or clears the cookies.
+import { GraphQLSafeInt } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { LOCALE_COOKIE, sessionCookieName, type Context } from '../context.js';
 import { badInput } from '../errors.js';
@@ -24,6 +25,9 @@ class ApiTokenCreated {
 class Features {
   @Field(() => Boolean, { description: 'The embedded mail catcher is in use: caught mail is readable at /dev/mailbox.' })
   mailCatcher!: boolean;
+
+  @Field(() => GraphQLSafeInt, { description: 'The largest total size of one message, in bytes (MAX_MESSAGE_BYTES).' })
+  maxMessageBytes!: number;
 }
 
 @Resolver()
@@ -35,7 +39,7 @@ export class AccountsResolver {
 
   @Query(() => Features)
   features(@Ctx() ctx: Context): Features {
-    return { mailCatcher: ctx.services.mailCatcher };
+    return { mailCatcher: ctx.services.mailCatcher, maxMessageBytes: ctx.services.config.maxMessageBytes };
   }
 
   @Mutation(() => User, { description: 'Signs in and sets the session cookie.' })

@@ -1,8 +1,8 @@
 // The sending rules of DESIGN.md rule 5, as the web app checks them before uploading. The
-// server checks them again; its MAX_MESSAGE_BYTES may be set lower or higher than the default
-// (the API does not publish it yet), in which case its PAYLOAD_TOO_LARGE answer is shown.
+// server checks them again; its MAX_MESSAGE_BYTES may differ from the default: the pages use
+// the server's value (query Features, page data `maxMessageBytes`).
 
-/** 2 GiB, the guide's "jusqu'à 2 Go". */
+/** 2 GiB, the guide's "jusqu'à 2 Go": the default, when the server could not say. */
 export const MAX_MESSAGE_BYTES = 2_147_483_648;
 export const MAX_FILES = 50;
 export const MAX_RECIPIENTS = 50;

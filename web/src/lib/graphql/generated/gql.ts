@@ -22,7 +22,7 @@ type Documents = {
     "mutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $password: String!) {\n  resetPassword(token: $token, password: $password)\n}": typeof types.RequestPasswordResetDocument,
     "fragment PreferenceSwitches on Preferences {\n  expiryFirstWarning\n  expirySecondWarning\n  fileDownloaded\n  messageReceived\n  messageViewed\n  messageDeleted\n}\n\nquery Preferences {\n  preferences {\n    ...PreferenceSwitches\n  }\n}\n\nmutation UpdatePreferences($input: PreferencesInput!) {\n  updatePreferences(input: $input) {\n    ...PreferenceSwitches\n  }\n}": typeof types.PreferenceSwitchesFragmentDoc,
     "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    id\n    email\n    displayName\n    role\n  }\n}\n\nmutation Logout {\n  logout\n}": typeof types.LoginDocument,
-    "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n  }\n}": typeof types.MeDocument,
+    "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n    maxMessageBytes\n  }\n}": typeof types.MeDocument,
 };
 const documents: Documents = {
     "query SupportContact {\n  me {\n    id\n    role\n    organization {\n      id\n      name\n      kind\n      supportContact\n    }\n  }\n}": types.SupportContactDocument,
@@ -33,7 +33,7 @@ const documents: Documents = {
     "mutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $password: String!) {\n  resetPassword(token: $token, password: $password)\n}": types.RequestPasswordResetDocument,
     "fragment PreferenceSwitches on Preferences {\n  expiryFirstWarning\n  expirySecondWarning\n  fileDownloaded\n  messageReceived\n  messageViewed\n  messageDeleted\n}\n\nquery Preferences {\n  preferences {\n    ...PreferenceSwitches\n  }\n}\n\nmutation UpdatePreferences($input: PreferencesInput!) {\n  updatePreferences(input: $input) {\n    ...PreferenceSwitches\n  }\n}": types.PreferenceSwitchesFragmentDoc,
     "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    id\n    email\n    displayName\n    role\n  }\n}\n\nmutation Logout {\n  logout\n}": types.LoginDocument,
-    "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n  }\n}": types.MeDocument,
+    "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n    maxMessageBytes\n  }\n}": types.MeDocument,
 };
 
 /**
@@ -85,7 +85,7 @@ export function graphql(source: "mutation Login($email: String!, $password: Stri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n  }\n}"): (typeof documents)["query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n  }\n}"];
+export function graphql(source: "query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n    maxMessageBytes\n  }\n}"): (typeof documents)["query Me {\n  me {\n    id\n    email\n    displayName\n    role\n    locale\n  }\n}\n\nquery Features {\n  features {\n    mailCatcher\n    maxMessageBytes\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
