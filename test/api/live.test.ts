@@ -59,9 +59,14 @@ describe('live events across two instances', () => {
     const downloaded = await agentDownloaded.next();
     expect(downloaded.data.fileDownloaded).toMatchObject({ message: { id: sent.id }, file: { id: sent.files[0].id, name: 'direct.pdf' }, recipient: { email: partner.email } });
 
+    // the partner's other page (on the other instance) hears of their own deletion too
+    const partnerDeleted = subscribe(one.url, await signIn(one, partner), DELETED);
+    await settle();
     await partnerOnTwo.gql(`mutation ($id: ID!) { deleteMessage(id: $id) }`, { id: sent.id });
     const deleted = await agentDeleted.next();
     expect(deleted.data.messageDeleted).toMatchObject({ messageId: sent.id, by: { email: partner.email } });
+    expect((await partnerDeleted.next()).data.messageDeleted).toMatchObject({ messageId: sent.id, by: { email: partner.email } });
+    await partnerDeleted.close();
 
     await new Promise((r) => setTimeout(r, 500));
     expect(watchers.flatMap((w) => w.events)).toEqual([]);

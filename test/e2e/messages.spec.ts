@@ -11,7 +11,7 @@ import type { Download, Page, WebSocketRoute } from '@playwright/test';
 import yauzl from 'yauzl';
 import { demoAccount, type DemoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, saveScreenshot, test } from './fixtures.ts';
-import { sendByApi, signIn } from './plex-api.ts';
+import { graphql, sendByApi, signIn } from './plex-api.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const unique = (label: string) => `${label} ${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -401,6 +401,16 @@ test('the partner\'s inbox shows a new message live; the agent\'s Sent view show
 	expect(download.suggestedFilename()).toBe('note.txt');
 	await expect(tracking.locator('li[data-file="note.txt"]')).toContainText(/Téléchargé\s+le/);
 	await checkPage(page, 'sent-live');
+
+	// the agent deletes the message while the partner reads it: the partner's page leaves it, saying why
+	await graphql(page.request, 'mutation D($id: ID!) { deleteMessage(id: $id) }', { id: messageId });
+	await expect(partnerPage).toHaveURL((url) => url.pathname === '/');
+	await expect(partnerPage.getByRole('status').filter({ hasText: 'supprimé' })).toHaveText(
+		'Ce message a été supprimé par Bruno Greffier.'
+	);
+	await expect(item).toHaveCount(0);
+	await expect(page.locator(`li.sent-item[data-message-id="${messageId}"]`)).toHaveCount(0);
+	await checkPage(partnerPage, 'inbox-live-deleted');
 });
 
 test('after the live connection drops, the inbox catches up once it is back', async ({ page, plex, newSession }) => {

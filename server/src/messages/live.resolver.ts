@@ -23,7 +23,7 @@ class FileDownloadedEvent {
   @Field(() => Date) at!: Date;
 }
 
-@ObjectType('MessageDeletedEvent', { description: 'The other party deleted a message (for everyone, or from their inbox).' })
+@ObjectType('MessageDeletedEvent', { description: 'A party deleted a message (for everyone, or from their inbox); also sent to the deleting user, for their other pages.' })
 class MessageDeletedEvent {
   @Field(() => ID) messageId!: string;
   @Field(() => User) by!: User;

@@ -349,7 +349,9 @@ export class MessagesService {
       const others = bySender
         ? message.recipientLinks.getItems().filter((r) => !r.hiddenAt).map((r) => r.user)
         : [message.sender];
-      await this.live.publish(tx, { topic: 'messageDeleted', messageId: message.id, to: others.map((u) => u.id), actorId: viewer.user.id, at: now });
+      // the other parties, and the actor's other pages (another tab, another device) so they follow
+      const watchers = [...others.map((u) => u.id), viewer.user.id];
+      await this.live.publish(tx, { topic: 'messageDeleted', messageId: message.id, to: watchers, actorId: viewer.user.id, at: now });
       const wanting = await this.preferences.wanting(tx, others.map((u) => u.id), 'messageDeleted');
       for (const other of others.filter((u) => wanting.has(u.id))) {
         this.outbox.enqueue(tx, other, 'message-deleted', {
