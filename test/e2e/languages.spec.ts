@@ -1,10 +1,9 @@
 // PLEX in English: an English-speaking agent is created by an admin, activates the account from
 // the English e-mail (whose link opens the page in English), signs in and uses every screen in
 // English (axe on each), then switches to French; a signed-out visitor switches the login page.
-import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, expectPhoneLayout, test } from './fixtures.ts';
-import { graphql, passwordLinkFor, sendByApi, signIn } from './plex-api.ts';
+import { graphql, passwordLinkFor, sendByApi, signIn, uniqueTag } from './plex-api.ts';
 import { demoAccount } from './server-state.ts';
 
 async function expectLanguage(page: Page, lang: 'fr' | 'en'): Promise<void> {
@@ -17,7 +16,7 @@ test('an English-speaking agent activates the account, uses every screen in Engl
 	checkPage,
 	newSession
 }) => {
-	const tag = Date.now().toString(36) + randomBytes(2).toString('hex');
+	const tag = uniqueTag();
 	const email = `english.${tag}@justice.example`;
 	const name = `Agent ${tag}`;
 	const password = `First-password-${tag}`;

@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { demoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, test } from './fixtures.ts';
-import { displayName, graphql, passwordLinkFor, signIn } from './plex-api.ts';
+import { displayName, graphql, passwordLinkFor, signIn, uniqueTag } from './plex-api.ts';
 
 /** Signs in through the login form. */
 async function signInOnPage(page: Page, email: string, password: string) {
@@ -111,7 +111,7 @@ test('a partner resets a forgotten password from the e-mailed link', async ({ pa
 });
 
 test('a new agent activates the account from the caught e-mail, then signs in', async ({ page, plex, checkPage, newSession }) => {
-	const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+	const tag = uniqueTag();
 	const email = `activation.${tag}@justice.example`;
 	const password = `Premier-mot-de-passe-${tag}`;
 

@@ -11,10 +11,10 @@ import type { Download, Page, WebSocketRoute } from '@playwright/test';
 import yauzl from 'yauzl';
 import { demoAccount, type DemoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, saveScreenshot, test } from './fixtures.ts';
-import { graphql, sendByApi, signIn } from './plex-api.ts';
+import { graphql, sendByApi, signIn, uniqueTag } from './plex-api.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const unique = (label: string) => `${label} ${uniqueTag()}`;
 
 // login.spec.ts changes partner-lawyer's password: the partner here is the expert.
 const PARTNER = 'partner-expert';
@@ -558,7 +558,7 @@ test('an admin imports a CSV address list, sees the line-by-line report, and rea
 	checkPage,
 	newSession
 }) => {
-	const tag = Date.now().toString(36) + randomBytes(2).toString('hex');
+	const tag = uniqueTag();
 	const newPartner = `partenaire.${tag}@cabinet.example`;
 	const newAgent = `agent.${tag}@justice.example`;
 

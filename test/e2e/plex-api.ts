@@ -1,9 +1,13 @@
 // What the browser tests do through the PLEX API rather than the screens under test: sign in,
 // send a message as a script would, create an account, and read the demo mailbox (the
 // embedded mail catcher's /dev/mailbox.json).
+import { randomBytes } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import { expect } from './fixtures.ts';
 import type { DemoAccount } from './server-state.ts';
+
+/** A tag no other test or run uses, for addresses and subjects ("mx0gu4t96a35"). */
+export const uniqueTag = (): string => Date.now().toString(36) + randomBytes(2).toString('hex');
 
 const PREFLIGHT = { 'apollo-require-preflight': 'true' };
 
