@@ -16,6 +16,8 @@ test('an English-speaking agent activates the account, uses every screen in Engl
 	checkPage,
 	newSession
 }) => {
+	// the whole journey, with an accessibility check of ten screens (slow in Firefox on 2 cores)
+	test.setTimeout(150_000);
 	const tag = uniqueTag();
 	const email = `english.${tag}@justice.example`;
 	const name = `Agent ${tag}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	combinedProgress,
+	forgetResumableUploads,
 	readAnswer,
 	SendError,
 	sendMessage,
@@ -115,5 +116,26 @@ describe('readAnswer', () => {
 	it('reads an HTTP failure without a GraphQL body', () => {
 		expect(readAnswer(413, '<html>')).toMatchObject({ kind: 'http', code: 'PAYLOAD_TOO_LARGE', status: 413 });
 		expect(readAnswer(502, '')).toMatchObject({ kind: 'http', code: undefined, status: 502 });
+	});
+});
+
+describe('forgetResumableUploads', () => {
+	it("removes the browser's resumable uploads and nothing else", () => {
+		const entries = new Map<string, string>([
+			['tus::tus-br-a.pdf-1::1', '{}'],
+			['tus::tus-br-b.pdf-2::7', '{}'],
+			['plex-other', 'kept']
+		]);
+		const storage = {} as Storage;
+		// a Storage lists its keys as own properties
+		for (const key of entries.keys()) Object.defineProperty(storage, key, { value: entries.get(key), enumerable: true, configurable: true });
+		const removed: string[] = [];
+		Object.defineProperty(storage, 'removeItem', { enumerable: false, value: (key: string) => {
+			removed.push(key);
+			entries.delete(key);
+		} });
+		forgetResumableUploads(storage);
+		expect(removed.sort()).toEqual(['tus::tus-br-a.pdf-1::1', 'tus::tus-br-b.pdf-2::7']);
+		expect([...entries.keys()]).toEqual(['plex-other']);
 	});
 });

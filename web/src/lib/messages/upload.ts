@@ -90,6 +90,11 @@ export function uploadFailureMessage(status: number, body: string, locale: Local
 	return wording.failed;
 }
 
+/** Forgets the unfinished uploads this browser could resume (at sign-out: another user may follow). */
+export function forgetResumableUploads(storage: Storage = window.localStorage): void {
+	for (const key of Object.keys(storage)) if (key.startsWith('tus::')) storage.removeItem(key);
+}
+
 export type FileUploadStatus = 'waiting' | 'uploading' | 'retrying' | 'done' | 'failed' | 'cancelled';
 
 export interface FileUploadState {
@@ -138,8 +143,10 @@ export class FileUpload {
 			chunkSize: CHUNK_SIZE,
 			retryDelays: RETRY_DELAYS,
 			metadata: { filename: file.name, filetype: file.type || 'application/octet-stream' },
-			// the upload lives as long as the compose page: nothing to find again after a reload
-			storeFingerprintForResuming: false,
+			// the same file chosen again after a reload (or a crash) resumes where the server stopped;
+			// the browser forgets it once the upload is complete, cancelled, or gone (404)
+			storeFingerprintForResuming: true,
+			removeFingerprintOnSuccess: true,
 			onShouldRetry: (error: DetailedError) => {
 				const status = error.originalResponse?.getStatus() ?? 0;
 				const retry = shouldRetryStatus(status);
@@ -179,7 +186,18 @@ export class FileUpload {
 		if (this.state.status !== 'waiting') return;
 		this.set({ status: 'uploading' });
 		window.addEventListener('online', this.onOnline);
-		this.upload.start();
+		void this.resumeOrStart();
+	}
+
+	/** Goes on with an upload of this same file left unfinished by an earlier page, if any. */
+	private async resumeOrStart(): Promise<void> {
+		try {
+			const [previous] = await this.upload.findPreviousUploads();
+			if (previous) this.upload.resumeFromPreviousUpload(previous);
+		} catch {
+			// no storage (private browsing): a new upload
+		}
+		if (this.state.status === 'uploading') this.upload.start();
 	}
 
 	/** Tries again now, while waiting to retry after a network error. */
