@@ -154,3 +154,22 @@ test('a new agent activates the account from the caught e-mail, then signs in', 
 	await expect(page.locator('.lead')).toContainText(`Bonjour, Agent ${tag}`);
 	await expect(page.getByText('Agent du ministère')).toBeVisible();
 });
+
+test('when the session has ended, the next page asks to sign in again, then opens the page the user wanted', async ({
+	page,
+	plex
+}) => {
+	const agent = demoAccount(plex, 'agent');
+	await signIn(page.request, agent);
+	await page.goto('/preferences');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Préférences');
+
+	// the session ends on the server (idle too long, reset elsewhere...): the cookie is no longer valid
+	await page.context().clearCookies();
+	await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Envoyés' }).click();
+	await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('redirectTo') === '/sent');
+
+	await signInOnPage(page, agent.email, agent.password);
+	await expect(page).toHaveURL((url) => url.pathname === '/sent' && url.search === '');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Messages envoyés');
+});
