@@ -5,7 +5,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { GraphQLSchema } from 'graphql';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +13,7 @@ import { requestLocale, resolveViewer, type Context } from './context.js';
 import { MAX_FILES } from './messages/messages.service.js';
 import { createLoaders } from './messages/loaders.js';
 import { formatError } from './graphql/format-error.js';
+import { graphqlMultipart } from './graphql/multipart.js';
 import { localizeErrors } from './graphql/localize-errors.js';
 import { operationLimits } from './graphql/limits.js';
 import { attachGraphQLSocket } from './graphql/socket.js';
@@ -137,7 +137,8 @@ export async function startApp(services: Services, options: AppOptions, listen: 
     },
     express.json({ limit: '1mb' }),
     refuseMultipartWithoutPreflight,
-    graphqlUploadExpress({ maxFileSize: config.maxMessageBytes, maxFiles: MAX_FILES, maxFieldSize: 1_000_000 }),
+    // Files stream from the socket to the resolver: no temporary copy (graphql/multipart.ts).
+    graphqlMultipart({ maxFileSize: config.maxMessageBytes, maxFiles: MAX_FILES, maxFieldSize: 1_000_000 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
         const em = orm.em.fork();

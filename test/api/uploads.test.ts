@@ -12,11 +12,12 @@ import { MAX_UPLOADS_IN_PROGRESS } from '../../server/src/files/tus-store.js';
 import type { ApiClient } from '../support/api-client.js';
 import { buildUser, signIn, type BuiltUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { downloadUrl, fetchBytes, randomFile, SEND, sendMessage, sha256 } from '../support/uploads.js';
+import { downloadUrl, fetchBytes, filesHolding, markedBytes as marked, randomFile, SEND, sendMessage, sha256 } from '../support/uploads.js';
 
 const R = 64 * 1024; // RECORD_SIZE
 const LIMIT = 12 * 1024 * 1024; // MAX_MESSAGE_BYTES for this file
 const MARKER = 'PLEX-TUS-PLAINTEXT-MARKER-';
+const markedBytes = (size: number) => marked(size, MARKER);
 
 let server: TestServer;
 let agent: BuiltUser;
@@ -32,28 +33,6 @@ beforeAll(async () => {
   partnerClient = await signIn(server, partner);
 });
 afterAll(() => server?.close());
-
-/** Bytes made of a recognisable marker (`size` long), so that a plaintext leak can be searched for. */
-function markedBytes(size: number, seed = Date.now()): Buffer {
-  const unit = Buffer.from(`${MARKER}${seed}-`);
-  const out = Buffer.alloc(size);
-  for (let at = 0; at < size; at += unit.length) unit.copy(out, at);
-  return out;
-}
-
-/** Every file under DATA_DIR holding `needle`. */
-function filesHolding(dataDir: string, needle: Buffer): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(dataDir);
-  return found;
-}
 
 const uploadsDir = (s: TestServer) => join(s.services.config.dataDir, 'files', 'uploads');
 const uploadFiles = (s: TestServer) => {

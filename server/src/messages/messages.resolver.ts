@@ -1,13 +1,13 @@
 // GraphQL edge of messages and downloads: reads arguments, calls the services, returns.
-import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../accounts/accounts.service.js';
 import { User } from '../accounts/user.entity.js';
 import type { Context } from '../context.js';
-import { badInput } from '../errors.js';
+import { badInput, PlexError } from '../errors.js';
 import { DownloadLink } from '../files/download-link.entity.js';
 import { StoredFile } from '../files/stored-file.entity.js';
+import type { FileUpload } from '../graphql/multipart.js';
 import { MessageRecipient } from './message-recipient.entity.js';
 import { Message } from './message.entity.js';
 
@@ -93,7 +93,9 @@ export class MessagesResolver {
       comment: input.comment,
       lifetimeDays: input.lifetimeDays,
       files: (input.files ?? []).map((upload) => async () => {
-        const file = await upload.catch(() => {
+        const file = await upload.catch((error: unknown) => {
+          // Refusals that say what went wrong (files out of order; 413, which the service words) pass through.
+          if (error instanceof PlexError || (error as { status?: number } | null)?.status === 413) throw error;
           throw badInput(
             { fr: 'Un fichier est arrivé mal formé ou incomplet : renvoyez le message.', en: 'A file arrived malformed or incomplete: send the message again.' },
             { field: 'files' },

@@ -63,7 +63,7 @@ function decodeCursor(cursor: string): { sentAt: Date; id: string } {
   return { sentAt, id: parseId(id) };
 }
 
-/** Errors of the upload stream itself (graphql-upload's http-errors) become the user's words. */
+/** Errors of the upload stream itself (graphql/multipart.ts, with an HTTP status) become the user's words. */
 function uploadError(error: unknown, limit: number): unknown {
   const status = (error as { status?: number } | null)?.status;
   if (status === 413) return payloadTooLarge(limit);
