@@ -28,6 +28,27 @@ export interface AppOptions {
   catcher?: MailCatcher;
   /** adapter-node's `handler.js`; the app is served only when it exists. */
   webHandlerPath?: string;
+  /** An upload that sends no byte for this long is cut (default UPLOAD_IDLE_MS). */
+  uploadIdleMs?: number;
+}
+
+/** Two minutes without a byte: a stalled upload, whose connection is closed (tus resumes it). */
+export const UPLOAD_IDLE_MS = 120_000;
+
+/**
+ * Uploads have no time limit as a whole (a 2 GiB file on a slow line takes hours), but one that
+ * stops sending is cut after `idleMs`, and its bytes are discarded or kept as tus's durable offset.
+ */
+function cutStalledUploads(idleMs: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const uploading = req.baseUrl === '/uploads' ? req.method === 'PATCH' || req.method === 'POST' : Boolean(req.is('multipart/form-data'));
+    if (uploading) {
+      req.setTimeout(idleMs, () => req.socket.destroy());
+      // the connection may serve other requests: no idle limit after this one
+      res.once('finish', () => req.socket.setTimeout(0));
+    }
+    next();
+  };
 }
 
 export interface RunningApp {
@@ -91,6 +112,9 @@ export async function startApp(services: Services, options: AppOptions, listen: 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
   const httpServer = createServer(app);
+  // Node ends a request not received within 5 minutes: too short for large uploads on slow lines.
+  // Headers keep their 60 s limit (headersTimeout); a stalled body is cut by cutStalledUploads.
+  httpServer.requestTimeout = 0;
 
   const socket = attachGraphQLSocket(httpServer, options.schema, services);
 
@@ -119,6 +143,7 @@ export async function startApp(services: Services, options: AppOptions, listen: 
   await apollo.start();
 
   app.use(securityHeaders(config.production, config.secureCookies));
+  app.use(['/graphql', '/uploads'], cutStalledUploads(options.uploadIdleMs ?? UPLOAD_IDLE_MS));
 
   app.get('/healthz', async (_req, res) => {
     try {

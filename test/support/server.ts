@@ -78,6 +78,8 @@ export interface TestServerOptions {
   peer?: TestServer;
   /** Listen on this port (e.g. the port of a stopped server, to restart it) instead of a free one. */
   port?: number;
+  /** Cut uploads idle this long (the server's default is two minutes). */
+  uploadIdleMs?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -115,7 +117,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     outbox: { retryBaseMs: 100, maxRetryMs: 400, pollMs: 100 },
     store: options.store,
   });
-  const app: RunningApp = await startApp(services, { schema: await buildPlexSchema() }, { port, host: '127.0.0.1' });
+  const app: RunningApp = await startApp(services, { schema: await buildPlexSchema(), uploadIdleMs: options.uploadIdleMs }, { port, host: '127.0.0.1' });
   services.outbox.start();
   let stopped: Promise<void> | undefined;
   const stop = () =>
