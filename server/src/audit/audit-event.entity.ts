@@ -31,6 +31,8 @@ export class AuditEvent {
   type!: string;
 
   @Field(() => Date)
+  // retention finds the rows older than AUDIT_RETENTION_DAYS by time
+  @Index()
   @Property({ type: 'datetime' })
   at!: Date;
 
