@@ -70,7 +70,7 @@ export function startLiveUpdates({ viewerId, onState }: LiveOptions): () => void
 			if (messageIdOfPath(window.location.pathname) === messageId) {
 				// the viewer's own deletion: the page that made it moves on by itself
 				if (by.id === viewerId) return;
-				void goto('/', { replaceState: true }).then(() =>
+				void goto('/', { replace: true }).then(() =>
 					notice.show(deletedMessageNotice(by, currentLocale()))
 				);
 				return;
