@@ -1,6 +1,7 @@
 // What the error page says, in the user's language. `load` functions cannot know the page's
 // language, so they raise errors with a `reason` (App.Error) that the page words; a `detail`
 // sent by the PLEX server (e.g. a FORBIDDEN rule) is already in the user's language.
+import { ERROR_WORDING } from '#lib/graphql/errors.ts';
 import type { Locale, Translations } from '#lib/i18n/locale.ts';
 
 export type ErrorReason = 'network' | 'generic' | 'adminOnly' | 'messageNotFound' | 'receiptNotFound';
@@ -27,8 +28,8 @@ export const ERROR_PAGE_WORDING: Translations<ErrorPageWording> = {
 			other: "Cette page n'a pas pu être affichée."
 		},
 		reasons: {
-			network: 'Le service PLEX ne répond pas. Vérifiez votre connexion puis réessayez.',
-			generic: 'Une erreur inattendue est survenue. Veuillez réessayer dans quelques instants.',
+			network: ERROR_WORDING.fr.network,
+			generic: ERROR_WORDING.fr.generic,
 			adminOnly: "L'administration de PLEX est réservée aux administrateurs.",
 			messageNotFound: "Ce message n'existe pas, a été supprimé, ou ne vous est pas adressé.",
 			receiptNotFound: "Aucun message ne correspond, ou vous n'en êtes ni l'expéditeur ni un destinataire."
@@ -49,8 +50,8 @@ export const ERROR_PAGE_WORDING: Translations<ErrorPageWording> = {
 			other: 'This page could not be shown.'
 		},
 		reasons: {
-			network: 'The PLEX service is not answering. Check your connection and try again.',
-			generic: 'Something unexpected went wrong. Please try again in a few moments.',
+			network: ERROR_WORDING.en.network,
+			generic: ERROR_WORDING.en.generic,
 			adminOnly: 'PLEX administration is for administrators only.',
 			messageNotFound: 'This message does not exist, has been deleted, or is not addressed to you.',
 			receiptNotFound: 'No message matches, or you are neither its sender nor one of its recipients.'
