@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { Role } from '../../server/src/accounts/user.entity.js';
 import type { ApiClient } from '../support/api-client.js';
-import { buildUser, signIn, uniqueEmail, type BuiltUser } from '../support/factories.js';
+import { agentAndPartner, buildUser, signIn, uniqueEmail, type BuiltUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { downloadUrl, fetchBytes, randomFile, sendMessage, sendOk, sha256 } from '../support/uploads.js';
 
@@ -22,10 +22,7 @@ let partnerClient: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { MAX_MESSAGE_BYTES: String(LIMIT) } });
-  agent = await buildUser(server, { role: Role.AGENT });
-  partner = await buildUser(server, { role: Role.PARTNER });
-  agentClient = await signIn(server, agent);
-  partnerClient = await signIn(server, partner);
+  ({ agent, partner, agentClient, partnerClient } = await agentAndPartner(server));
 });
 afterAll(() => server?.close());
 

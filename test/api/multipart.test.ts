@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../server/src/accounts/user.entity.js';
 import { MAX_FILES } from '../../server/src/messages/messages.service.js';
 import type { BlobStore } from '../../server/src/infra/storage/blob-store.js';
 import { LocalBlobStore } from '../../server/src/infra/storage/local-blob-store.js';
 import type { ApiClient } from '../support/api-client.js';
-import { buildUser, signIn, uniqueEmail, type BuiltUser } from '../support/factories.js';
+import { agentAndPartner, buildUser, signIn, uniqueEmail, type BuiltUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import {
   CLOSING,
@@ -43,10 +42,7 @@ let partnerClient: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { MAX_MESSAGE_BYTES: String(LIMIT) } });
-  agent = await buildUser(server, { role: Role.AGENT });
-  partner = await buildUser(server, { role: Role.PARTNER });
-  agentClient = await signIn(server, agent);
-  partnerClient = await signIn(server, partner);
+  ({ agent, partner, agentClient, partnerClient } = await agentAndPartner(server));
 });
 afterAll(() => server?.close());
 

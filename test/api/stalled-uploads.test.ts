@@ -4,9 +4,8 @@
 // durable offset and resumes.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../server/src/accounts/user.entity.js';
 import type { ApiClient } from '../support/api-client.js';
-import { buildUser, signIn, type BuiltUser } from '../support/factories.js';
+import { agentAndPartner, type BuiltUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { CLOSING, PART_END, partHead, postPieces, randomFile, sendFieldParts, sha256, type RawAnswer } from '../support/uploads.js';
 
@@ -21,9 +20,7 @@ let agentClient: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ uploadIdleMs: IDLE_MS });
-  agent = await buildUser(server, { role: Role.AGENT });
-  partner = await buildUser(server, { role: Role.PARTNER });
-  agentClient = await signIn(server, agent);
+  ({ agent, partner, agentClient } = await agentAndPartner(server));
 });
 afterAll(() => server?.close());
 

@@ -50,6 +50,13 @@ export async function signIn(server: TestServer, user: BuiltUser, headers: Recor
   return client;
 }
 
+/** An agent and a partner of `server`, each signed in: the two parties of most message tests. */
+export async function agentAndPartner(server: TestServer): Promise<{ agent: BuiltUser; partner: BuiltUser; agentClient: ApiClient; partnerClient: ApiClient }> {
+  const agent = await buildUser(server, { role: Role.AGENT });
+  const partner = await buildUser(server, { role: Role.PARTNER });
+  return { agent, partner, agentClient: await signIn(server, agent), partnerClient: await signIn(server, partner) };
+}
+
 /** The one-time link of the newest mail to `email` whose link goes to /reset-password. */
 export async function resetLinkFor(server: TestServer, email: string, after = 0): Promise<{ url: string; token: string }> {
   const mail = await server.mail.waitFor((m) => m.to.includes(email) && /reset-password\?token=/.test(m.text) && server.mail.mails.indexOf(m) >= after);
