@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Download, Page, WebSocketRoute } from '@playwright/test';
+import type { BrowserContext, Download, Page, WebSocketRoute } from '@playwright/test';
 import yauzl from 'yauzl';
 import { demoAccount, type DemoAccount } from './server-state.ts';
 import { expect, expectPhoneLayout, saveScreenshot, test } from './fixtures.ts';
@@ -24,6 +24,15 @@ const PARTNER = 'partner-expert';
 /** Waits until the page listens to the live events (the layout marks `<html data-live>`). */
 async function expectLive(page: Page): Promise<void> {
 	await expect(page.locator('html')).toHaveAttribute('data-live', 'connected');
+}
+
+/** The inbox of `account`, open in a new browser context and listening to the live events. */
+async function openInbox(newSession: () => Promise<BrowserContext>, account: DemoAccount): Promise<Page> {
+	const inbox = await (await newSession()).newPage();
+	await signIn(inbox.request, account);
+	await inbox.goto('/');
+	await expectLive(inbox);
+	return inbox;
 }
 
 async function downloaded(download: Download): Promise<Buffer> {
@@ -133,11 +142,7 @@ test('an agent sends two files to a partner, who opens and downloads them; the S
 	await expectPhoneLayout(page, 'compose-phone');
 
 	// ---- meanwhile the partner's inbox is open, in a second browser context ----
-	const partnerContext = await newSession();
-	const partnerPage = await partnerContext.newPage();
-	await signIn(partnerPage.request, partner);
-	await partnerPage.goto('/');
-	await expectLive(partnerPage);
+	const partnerPage = await openInbox(newSession, partner);
 	const item = partnerPage.locator('.message-item').filter({ hasText: subject });
 	await expect(item).toHaveCount(0);
 
@@ -418,11 +423,7 @@ test('the partner\'s inbox shows a new message live; the agent\'s Sent view show
 	const subject = unique('Message en direct');
 
 	// the partner's inbox is open, in a second browser context, before the message exists
-	const partnerContext = await newSession();
-	const partnerPage = await partnerContext.newPage();
-	await signIn(partnerPage.request, partner);
-	await partnerPage.goto('/');
-	await expectLive(partnerPage);
+	const partnerPage = await openInbox(newSession, partner);
 	const item = partnerPage.locator('.message-item').filter({ hasText: subject });
 	await expect(item).toHaveCount(0);
 
