@@ -424,6 +424,9 @@ test('the partner\'s inbox shows a new message live; the agent\'s Sent view show
 
 	// the partner's inbox is open, in a second browser context, before the message exists
 	const partnerPage = await openInbox(newSession, partner);
+	// the live connection stays up all along: opening and downloading do not drop it
+	const reconnections: string[] = [];
+	partnerPage.on('websocket', (socket) => reconnections.push(socket.url()));
 	const item = partnerPage.locator('.message-item').filter({ hasText: subject });
 	await expect(item).toHaveCount(0);
 
@@ -465,6 +468,7 @@ test('the partner\'s inbox shows a new message live; the agent\'s Sent view show
 	);
 	await expect(item).toHaveCount(0);
 	await expect(page.locator(`li.sent-item[data-message-id="${messageId}"]`)).toHaveCount(0);
+	expect(reconnections).toEqual([]);
 	await checkPage(partnerPage, 'inbox-live-deleted');
 });
 
